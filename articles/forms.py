@@ -1,0 +1,159 @@
+"""Admin form for stories: ordered bylines, tag autocomplete that can create tags, IST times, edit conflicts."""
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
+from taggit.models import Tag
+
+from photos.models import Photo
+from reporters.models import Reporter
+
+from .models import Article
+from .revisions import describe_conflict
+
+IST_HELP = "Indian Standard Time (IST, UTC+05:30)."
+
+
+class OrderedAutocomplete(AutocompleteSelectMultiple):
+    """Autocomplete that shows the selection in the order it was made (bylines are ordered).
+
+    With `creatable`, values that are not existing rows (new tag names) are kept as options,
+    so a rejected form re-renders exactly what the editor typed.
+    """
+
+    def __init__(self, field, admin_site, creatable=False):
+        super().__init__(field, admin_site)
+        self.creatable = creatable
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if self.creatable:
+            attrs["data-tags"] = "true"
+            attrs["data-token-separators"] = '[","]'
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        options = groups[0][1]
+        wanted = [str(v) for v in value if str(v)]
+        known = {str(option["value"]) for option in options}
+        if self.creatable:
+            for extra in wanted:
+                if extra not in known:
+                    options.append(self.create_option(name, extra, extra, True, len(options)))
+        order = {v: i for i, v in enumerate(wanted)}
+        options.sort(key=lambda option: order.get(str(option["value"]), len(order)))
+        for index, option in enumerate(options):
+            option["index"] = str(index)
+        return groups
+
+
+class OrderedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Returns the chosen objects as a list in the order submitted."""
+
+    def clean(self, value):
+        queryset = super().clean(value)
+        by_key = {str(obj.pk): obj for obj in queryset}
+        return [by_key[str(v)] for v in dict.fromkeys(value or []) if str(v) in by_key]
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return [v.pk if hasattr(v, "pk") else v for v in value]
+        return super().prepare_value(value)
+
+
+class TagNamesField(forms.ModelMultipleChoiceField):
+    """Existing tags arrive as ids from the autocomplete; new ones as the text the editor typed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Tag.objects.all(), **kwargs)
+
+    def clean(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        ids = [v for v in values if str(v).isdigit()]
+        names_by_id = {str(t.pk): t.name for t in Tag.objects.filter(pk__in=ids)}
+        names = [names_by_id.get(str(v), str(v)).strip() for v in values]
+        for name in names:
+            if len(name) > 100:
+                raise ValidationError("A tag can be at most 100 characters long.")
+        return list(dict.fromkeys(n for n in names if n))
+
+    def prepare_value(self, value):
+        return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def _wrap(widget, field_name, admin_site):
+    rel = Article._meta.get_field(field_name).remote_field
+    return RelatedFieldWidgetWrapper(widget, rel, admin_site, can_add_related=True, can_change_related=False)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    byline_reporters = OrderedModelMultipleChoiceField(
+        queryset=Reporter.objects.all(), required=True, label="Bylines",
+        help_text="In the order they appear: “Reported by: A, B and C”.",
+    )
+    tags = TagNamesField(required=False, help_text="Pick existing tags or type a new one and press Enter.")
+    story_photos = OrderedModelMultipleChoiceField(
+        queryset=Photo.objects.all(), required=False, label="Photos in the story",
+        help_text="Pictures used in the body; their credits form the line at the foot of the story.",
+    )
+    workflow = forms.ChoiceField(label="Status", choices=Article.Status.choices)
+    publish_at = forms.SplitDateTimeField(
+        label="Publish at (IST)", required=False, widget=admin.widgets.AdminSplitDateTime,
+        help_text="Leave empty to publish now. A future time schedules the story. " + IST_HELP,
+    )
+    minor_change = forms.BooleanField(
+        required=False, label="Minor fix (does not move “Updated”)",
+        help_text="For a typo or a broken link. Any real change to a live story moves “Updated”.",
+    )
+    edit_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "standfirst", "body", "section", "hero_photo",
+            "expires_at", "correction_note", "language",
+        ]
+        labels = {"expires_at": "Unpublish at (IST)"}
+        help_texts = {"expires_at": "Optional: the story leaves the site at this time. " + IST_HELP}
+
+    def __init__(self, *args, admin_site=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = admin_site or admin.site
+        # Form field -> the model relation its autocomplete searches.
+        for name, model_field, creatable in (
+            ("byline_reporters", "reporters", False), ("story_photos", "photos", False), ("tags", "tags", True),
+        ):
+            field = self.fields[name]
+            widget = OrderedAutocomplete(Article._meta.get_field(model_field), site, creatable=creatable)
+            widget.choices = field.choices
+            field.widget = widget if creatable else _wrap(widget, model_field, site)
+        instance = self.instance
+        if instance.pk and not self.is_bound:
+            self.initial.update(
+                byline_reporters=[b.reporter_id for b in instance.bylines.all()],
+                story_photos=[p.photo_id for p in instance.inline_photos.all()],
+                tags=[t.pk for t in instance.tags.all()],
+                workflow=instance.status,
+                publish_at=instance.published_at,
+                edit_version_seen=instance.edit_version,
+            )
+        elif not instance.pk:
+            self.initial.setdefault("workflow", Article.Status.DRAFT)
+        if user is not None and not user.has_perm("articles.publish_article"):
+            allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
+            self.fields["workflow"].choices = [c for c in Article.Status.choices if c[0] in allowed | {instance.status}]
+            for name in ("publish_at", "expires_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Editors set this."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            seen = cleaned.get("edit_version_seen")
+            current = Article.objects.filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+            if seen is not None and current is not None and seen != current:
+                raise ValidationError(describe_conflict(self.instance.pk, seen))
+        return cleaned

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from core.sanitize import sanitize_body
+from photos.models import Photo
+from reporters.models import Reporter, join_names
+
+# What the rich-text editor offers; the server-side allowlist (core.sanitize) is the real guard.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Image": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "History": True,
+}
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers come first in the navigation.")
+    in_navigation = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """What readers may see at `now`: published, its instant reached, not expired.
+
+        Derived at read time, so a scheduled story goes live at its instant with no worker.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+    def scheduled(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    def for_listing(self):
+        """Everything a story card needs, in a fixed number of queries."""
+        return self.select_related("section", "hero_photo__credit").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
+        ).order_by("-published_at", "-id")
+
+    def for_page(self):
+        return self.for_listing().prefetch_related(
+            "tags",
+            models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=250, unique=True)
+    standfirst = models.TextField(blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline.")
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
+    # The body split into top-level blocks at save time, so pages place inline ads without parsing HTML.
+    body_blocks = models.JSONField(default=list, blank=True, editable=False)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    reporters = models.ManyToManyField(Reporter, through="Byline", related_name="articles", blank=True)
+    tags = TaggableManager(blank=True)
+    hero_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of")
+    photos = models.ManyToManyField(Photo, through="ArticlePhoto", related_name="inline_in", blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="First publication (IST). Set once; a future instant schedules the story."
+    )
+    updated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last editorial update shown to readers."
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Unpublish at this instant (IST).")
+    correction_note = models.TextField(blank=True, help_text='Public note shown under the story ("Correction: …").')
+    correction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(max_length=12, default="en")
+
+    wire_uri = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
+    wire_version = models.CharField(max_length=40, blank=True, editable=False)
+    wire_version_created = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Optimistic lock: every save bumps it; a form opened at an older number is refused.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            models.Index(fields=["-modified_at"], name="article_modified_idx"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish stories"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def public_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    def ordered_reporters(self) -> list[Reporter]:
+        return [byline.reporter for byline in self.bylines.all()]
+
+    @property
+    def byline_text(self) -> str:
+        return join_names([r.name for r in self.ordered_reporters()])
+
+    def foot_credits(self):
+        return [item.photo.credit for item in self.inline_photos.all()]
+
+    def state(self, now=None) -> str:
+        """The editorial state a person sees: draft, in review, scheduled, published, expired, unpublished."""
+        now = now or timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at and self.published_at > now:
+                return "scheduled"
+            if self.expires_at and self.expires_at <= now:
+                return "expired"
+        return self.status
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "reporter"], name="one_byline_per_reporter")]
+        indexes = [models.Index(fields=["reporter", "article"])]
+
+
+class ArticlePhoto(models.Model):
+    """A picture used inside the story (not the hero); its credit joins the foot credit line."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="inline_photos")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="article_uses")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_use_per_photo")]
+
+
+class Revision(models.Model):
+    """A full snapshot of what readers see of a story, kept on every save."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        SAVED = "saved", "Saved"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        INGESTED = "ingested", "Wire ingest"
+        RESTORED = "restored", "Restored"
+        SUBMITTED = "submitted", "Submitted for review"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    snapshot = models.JSONField()
+    edit_version = models.PositiveIntegerField(default=0, help_text="The story's edit_version this revision produced.")
+    note = models.CharField(max_length=250, blank=True)
+    minor = models.BooleanField(default=False, help_text="A minor fix that did not move Updated.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

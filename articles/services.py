@@ -1,0 +1,236 @@
+"""The one path for every change to a story.
+
+The admin, `ingest_ninjs`, `publish_scheduled` and tests call these functions; nothing else
+writes story state. Each runs in a transaction, keeps a revision, and leaves derived fields
+(sanitized body, blocks, Updated) consistent.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from core.sanitize import sanitize_body
+from photos.models import Photo
+from reporters.models import Reporter
+
+from .blocks import split_blocks
+from .models import Article, ArticlePhoto, Byline, Revision
+
+# Fields whose change readers can see; a save that changes none of them is not an update.
+CONTENT_KEYS = ("headline", "standfirst", "body", "section", "reporters", "tags", "hero_photo", "photos")
+
+
+class EditConflict(Exception):
+    """Someone saved the story after this editor opened it."""
+
+    def __init__(self, current: Article, changes: list[str]):
+        self.current = current
+        self.changes = changes
+        super().__init__("This story was changed by someone else after you opened it.")
+
+
+@dataclass
+class Related:
+    """The many-valued parts of a story, in reader order."""
+
+    reporters: list[Reporter]
+    tags: list[str]
+    photos: list[Photo]
+
+
+def snapshot(article: Article) -> dict:
+    """Everything a reader sees of a story, as plain JSON (what a revision keeps)."""
+    return {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id,
+        "reporters": [b.reporter_id for b in article.bylines.all()] if article.pk else [],
+        "tags": sorted(article.tags.names()) if article.pk else [],
+        "hero_photo": article.hero_photo_id,
+        "photos": [p.photo_id for p in article.inline_photos.all()] if article.pk else [],
+        "correction_note": article.correction_note,
+    }
+
+
+def changed_keys(before: dict, after: dict) -> list[str]:
+    return [key for key in after if before.get(key) != after.get(key)]
+
+
+def unique_slug(headline: str, exclude_pk: int | None = None) -> str:
+    base = slugify(headline)[:200] or "story"
+    slug, n = base, 2
+    while Article.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _write_related(article: Article, related: Related) -> None:
+    Byline.objects.filter(article=article).delete()
+    Byline.objects.bulk_create(
+        Byline(article=article, reporter=reporter, position=i)
+        for i, reporter in enumerate(dict.fromkeys(related.reporters))
+    )
+    article.tags.set(list(dict.fromkeys(t.strip() for t in related.tags if t.strip())), clear=True)
+    ArticlePhoto.objects.filter(article=article).delete()
+    ArticlePhoto.objects.bulk_create(
+        ArticlePhoto(article=article, photo=photo, position=i)
+        for i, photo in enumerate(dict.fromkeys(related.photos))
+        if photo.pk != article.hero_photo_id
+    )
+
+
+def _record(article: Article, kind: str, user, *, minor: bool = False, note: str = "") -> Revision:
+    fresh = Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk)
+    return Revision.objects.create(
+        article=article, kind=kind, snapshot=snapshot(fresh), edit_version=fresh.edit_version,
+        created_by=user, minor=minor, note=note[:250],
+    )
+
+
+def is_live(article: Article, now: datetime | None = None) -> bool:
+    return article.state(now) == "published"
+
+
+@transaction.atomic
+def save_story(
+    article: Article,
+    related: Related,
+    *,
+    user=None,
+    expected_version: int | None = None,
+    minor: bool = False,
+    kind: str | None = None,
+    note: str = "",
+    updated_at: datetime | None = None,
+) -> Article:
+    """Create or save a story's content. Status changes go through publish()/unpublish()/submit().
+
+    `expected_version` is the edit_version the editor's form was opened at: if someone saved in
+    between, EditConflict is raised and nothing is written. A real change to a live story moves
+    Updated (to `updated_at` or now) unless `minor` is set.
+    """
+    now = timezone.now()
+    article.body = sanitize_body(article.body)
+    article.body_blocks = split_blocks(article.body)
+    article.headline = article.headline.strip()
+    if not article.headline:
+        raise ValidationError({"headline": "A story needs a headline."})
+    if not related.reporters:
+        raise ValidationError({"reporters": "A story needs at least one byline."})
+    article.slug = article.slug or unique_slug(article.headline, article.pk)
+    creating = article.pk is None
+
+    if creating:
+        article.created_by = article.created_by or user
+        article.status, article.published_at, article.updated_at = Article.Status.DRAFT, None, None
+        before = {}
+    else:
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        if expected_version is not None and current.edit_version != expected_version:
+            latest = current.revisions.first()
+            raise EditConflict(current, _describe_change(latest))
+        before = snapshot(current)
+        # Status and its instants move only through publish()/unpublish()/submit_for_review().
+        article.status = current.status
+        article.published_at = current.published_at
+        article.updated_at = current.updated_at
+        article.correction_at = current.correction_at
+        article.created_by = current.created_by
+        article.edit_version = current.edit_version
+
+    article.edit_version = (article.edit_version or 0) + 1
+    article.modified_by = user
+    article.save()
+    _write_related(article, related)
+
+    after = snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
+    content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True
+    fields = []
+    if not creating and is_live(current, now) and content_changed and not minor:
+        article.updated_at = updated_at or now
+        fields.append("updated_at")
+    if before.get("correction_note", "") != article.correction_note:
+        article.correction_at = (updated_at or now) if article.correction_note else None
+        fields.append("correction_at")
+    if fields:
+        article.save(update_fields=fields)
+    if creating or content_changed or fields:
+        _record(article, kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED), user, minor=minor, note=note)
+    return article
+
+
+def _describe_change(revision: Revision | None) -> list[str]:
+    if revision is None:
+        return []
+    who = revision.created_by.get_username() if revision.created_by else "someone"
+    return [f"{revision.get_kind_display()} by {who} at {timezone.localtime(revision.created_at):%H:%M:%S IST}"]
+
+
+def _require(user, perm: str) -> None:
+    if user is not None and not user.has_perm(perm):
+        raise PermissionDenied("You do not have permission to do that.")
+
+
+@transaction.atomic
+def publish(article: Article, *, user=None, at: datetime | None = None, updated_at: datetime | None = None) -> Article:
+    """Publish now, or schedule for `at`. Published is the first publication and is set once."""
+    _require(user, "articles.publish_article")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    now = timezone.now()
+    if article.status == Article.Status.PUBLISHED and article.state(now) != "scheduled" and at is None:
+        return article
+    already_live_once = article.published_at is not None and article.published_at <= now
+    if not already_live_once:
+        article.published_at = at or now
+        article.updated_at = max(updated_at or article.published_at, article.published_at)
+    article.status = Article.Status.PUBLISHED
+    article.modified_by = user
+    article.edit_version += 1
+    article.save()
+    _record(article, Revision.Kind.PUBLISHED, user)
+    return article
+
+
+@transaction.atomic
+def unpublish(article: Article, *, user=None) -> Article:
+    _require(user, "articles.publish_article")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status != Article.Status.PUBLISHED:
+        return article
+    article.status = Article.Status.UNPUBLISHED
+    article.modified_by = user
+    article.edit_version += 1
+    article.save()
+    _record(article, Revision.Kind.UNPUBLISHED, user)
+    return article
+
+
+@transaction.atomic
+def submit_for_review(article: Article, *, user=None) -> Article:
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status not in (Article.Status.DRAFT, Article.Status.UNPUBLISHED):
+        return article
+    article.status = Article.Status.REVIEW
+    article.modified_by = user
+    article.edit_version += 1
+    article.save()
+    _record(article, Revision.Kind.SUBMITTED, user)
+    return article
+
+
+@transaction.atomic
+def return_to_draft(article: Article, *, user=None) -> Article:
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status == Article.Status.PUBLISHED:
+        _require(user, "articles.publish_article")
+    article.status = Article.Status.DRAFT
+    article.modified_by = user
+    article.edit_version += 1
+    article.save()
+    _record(article, Revision.Kind.SAVED, user, note="Returned to draft")
+    return article

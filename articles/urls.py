@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("section/<slug:slug>/", views.section, name="section"),
+    path("reporter/<slug:slug>/", views.reporter, name="reporter"),
+    path("tag/<slug:slug>/", views.tag, name="tag"),
+    path("story/<slug:slug>/", views.article_detail, name="detail"),
+    path("preview/<int:pk>/", views.article_preview, name="preview"),
+]

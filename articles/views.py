@@ -1,0 +1,89 @@
+"""Public pages. Every listing starts from Article.objects.live() and costs a fixed number of queries."""
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from ads.services import inline_after_paragraph
+from photos.models import foot_credit_line
+from reporters.models import Reporter
+
+from .models import Article, Section
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def home(request):
+    page = _page(request, Article.objects.live().for_listing())
+    stories = list(page.object_list)
+    lead = stories[0] if stories and page.number == 1 else None
+    return render(
+        request,
+        "articles/home.html",
+        {"page": page, "lead": lead, "stories": stories[1:] if lead else stories},
+    )
+
+
+def section(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = _page(request, Article.objects.live().filter(section=section).for_listing())
+    return render(request, "articles/listing.html", {"page": page, "title": section.name, "section": section})
+
+
+def reporter(request, slug):
+    reporter = get_object_or_404(Reporter, slug=slug)
+    page = _page(request, Article.objects.live().filter(bylines__reporter=reporter).for_listing())
+    return render(request, "articles/reporter.html", {"page": page, "title": reporter.name, "reporter": reporter})
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _page(request, Article.objects.live().filter(tags__slug=slug).for_listing())
+    return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.live().for_page(), slug=slug)
+    return render(request, "articles/detail.html", _article_context(article))
+
+
+@staff_member_required
+def article_preview(request, pk):
+    """A story exactly as readers will see it, whatever its state (staff only)."""
+    article = Article.objects.for_page().filter(pk=pk).first()
+    if article is None:
+        raise Http404
+    return render(request, "articles/detail.html", _article_context(article, preview=True))
+
+
+def _article_context(article, preview=False):
+    return {
+        "article": article,
+        "body": body_with_inline_ad(article.body_blocks, inline_after_paragraph()),
+        "bylines": article.ordered_reporters(),
+        "foot_credit_line": foot_credit_line(article.foot_credits()),
+        "section": article.section,
+        "preview": preview,
+    }
+
+
+def body_with_inline_ad(blocks: list[dict], after_paragraph: int | None) -> list[dict]:
+    """Mark the block after which the inline ad goes: after paragraph N, never as the last block."""
+    marked, paragraphs, placed = [], 0, False
+    for index, block in enumerate(blocks):
+        paragraphs += block["kind"] == "p"
+        ad_after = (
+            not placed
+            and after_paragraph is not None
+            and block["kind"] == "p"
+            and paragraphs == after_paragraph
+            and index < len(blocks) - 1
+        )
+        placed = placed or ad_after
+        marked.append({**block, "ad_after": ad_after})
+    return marked

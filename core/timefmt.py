@@ -1,0 +1,43 @@
+"""The one place that formats instants.
+
+Readers see IST ("March 25th, 2021 at 08:07 IST"); machines get the exact instant with
+its offset ("2021-03-25T08:07:00+05:30"). Pages, feeds, sitemaps, JSON-LD and exports all
+call these two functions so they cannot disagree.
+"""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def to_ist(instant: datetime) -> datetime:
+    if timezone.is_naive(instant):
+        raise ValueError("naive datetime: instants must be timezone-aware")
+    return instant.astimezone(IST)
+
+
+def ordinal(day: int) -> str:
+    if 10 <= day % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def reader_datetime(instant: datetime) -> str:
+    """'March 25th, 2021 at 08:07 IST'."""
+    local = to_ist(instant)
+    return f"{local:%B} {ordinal(local.day)}, {local.year} at {local:%H:%M} IST"
+
+
+def reader_date(instant: datetime) -> str:
+    """'March 25th, 2021'."""
+    local = to_ist(instant)
+    return f"{local:%B} {ordinal(local.day)}, {local.year}"
+
+
+def machine_datetime(instant: datetime) -> str:
+    """'2021-03-25T08:07:00+05:30': second precision, explicit IST offset."""
+    return to_ist(instant).replace(microsecond=0).isoformat()

@@ -1,0 +1,61 @@
+"""Small builders for tests. Stories are made through the services, as the admin and ingest do."""
+import io
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles import services
+from articles.models import Article, Section
+from photos.models import Credit, Photo
+from reporters.models import Reporter
+
+
+def image_bytes(width=320, height=180, fmt="JPEG", colour=(180, 40, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def make_photo(credit="AP", alt="A test picture", caption="", name="test.jpg", **credit_fields) -> Photo:
+    credit_obj = Credit.objects.filter(name=credit).first() or Credit.objects.create(name=credit, **credit_fields)
+    return Photo.objects.create(
+        image=SimpleUploadedFile(name, image_bytes(), content_type="image/jpeg"),
+        alt_text=alt, caption=caption, credit=credit_obj,
+    )
+
+
+def make_reporter(name="Akanksha Arora", **fields) -> Reporter:
+    return Reporter.objects.filter(name=name).first() or Reporter.objects.create(
+        name=name, slug=Reporter.unique_slug(name), **fields
+    )
+
+
+def section(slug="world") -> Section:
+    return Section.objects.get(slug=slug)
+
+
+def make_story(
+    headline="A story",
+    body="<p>One.</p><p>Two.</p><p>Three.</p>",
+    reporters=None,
+    tags=(),
+    photos=(),
+    hero=None,
+    section_slug="world",
+    standfirst="",
+    user=None,
+) -> Article:
+    article = Article(headline=headline, standfirst=standfirst, body=body, section=section(section_slug), hero_photo=hero)
+    related = services.Related(reporters=reporters or [make_reporter()], tags=list(tags), photos=list(photos))
+    return services.save_story(article, related, user=user)
+
+
+def publish_story(at: datetime | None = None, **kwargs) -> Article:
+    article = make_story(**kwargs)
+    return services.publish(article, at=at)
+
+
+def clear_cache() -> None:
+    cache.clear()

@@ -1,0 +1,19 @@
+"""Test settings: the real settings module, plus what only tests need."""
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "insecure-test-only-key")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Manifest storage needs collectstatic; tests render pages against plain static storage.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+SITE_URL = "http://testserver"
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    # A run's keys never meet another run's (or production's) on a shared Redis.
+    CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"  # noqa: F405
+# The suite talks plain HTTP to the test client; the production HTTPS settings are checked by the deploy test.
+SECURE_SSL_REDIRECT = False
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
