@@ -33,7 +33,8 @@ class OrderedAutocomplete(AutocompleteSelectMultiple):
         return attrs
 
     def optgroups(self, name, value, attr=None):
-        groups = super().optgroups(name, value, attr)
+        lookup = [v for v in value if str(v).isdigit()] if self.creatable else value
+        groups = super().optgroups(name, lookup, attr)
         options = groups[0][1]
         wanted = [str(v) for v in value if str(v)]
         known = {str(option["value"]) for option in options}

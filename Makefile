@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+# Local values, set explicitly (production sets its own; see README "Running in production").
+LOCAL_ENV := DEBUG=1 SECRET_KEY=local-development-only ALLOWED_HOSTS=127.0.0.1,localhost \
+             SITE_URL=http://127.0.0.1:$(PORT)
+
+.PHONY: venv run test test-fast migrate demo clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(LOCAL_ENV) $(PY) manage.py ingest_ninjs --publish demo/ninjs
+
+run: demo
+	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(LOCAL_ENV) $(PY) manage.py ensure_demo_admin
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the scheduler runs beside it; Ctrl-C stops both)"
+	@$(LOCAL_ENV) $(PY) manage.py publish_scheduled --loop & LOOP=$$!; \
+	trap 'kill $$LOOP 2>/dev/null' EXIT INT TERM; \
+	$(LOCAL_ENV) $(VENV)/bin/gunicorn newsroom.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+test: venv
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,176 @@
+"""ninjs wire ingest: files in, stories out, one line per item.
+
+Each item is atomic: pictures are read first, then every row is written in one transaction
+through articles.services, so a rejected item changes nothing and the others still import.
+"""
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from photos.services import BadImage, photo_from_bytes
+from reporters.models import Reporter
+
+from . import services
+from .models import Article, Section
+from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item
+
+FALLBACK_BYLINE = "Newsroom Staff"
+
+
+@dataclass
+class IngestResult:
+    action: str  # created | updated | scheduled | unchanged | rejected
+    uri: str
+    detail: str  # the public URL, or the reason for a rejection
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        text = f"{self.action} {self.uri} {self.detail}"
+        return text + (f" ({'; '.join(self.notes)})" if self.notes else "")
+
+
+@dataclass
+class PictureData:
+    picture: WirePicture
+    data: bytes
+
+
+def json_files(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_paths(paths: list[str], *, publish: bool = False):
+    for path in json_files(paths):
+        yield ingest_file(path, publish=publish)
+
+
+def ingest_file(path: Path, *, publish: bool = False) -> IngestResult:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return IngestResult("rejected", str(path), "file not found")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return IngestResult("rejected", str(path), f"not valid JSON: {exc}")
+    uri = data.get("uri") if isinstance(data, dict) and isinstance(data.get("uri"), str) and data.get("uri") else str(path)
+    try:
+        item = parse_item(data)
+        return ingest_item(item, base_dir=path.parent, publish=publish)
+    except WireItemRejected as exc:
+        return IngestResult("rejected", uri, str(exc.reason if hasattr(exc, "reason") else exc))
+
+
+def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> IngestResult:
+    existing = Article.objects.filter(wire_uri=item.uri).first()
+    if existing and not is_newer(item, existing.wire_version or None, existing.wire_version_created):
+        return IngestResult("unchanged", item.uri, existing.public_url)
+    notes: list[str] = []
+    pictures = _read_pictures(item, base_dir, notes)
+    with transaction.atomic():
+        article, action = _write(item, existing, pictures, publish, notes)
+    return IngestResult(action, item.uri, article.public_url, notes)
+
+
+def _read_pictures(item: WireItem, base_dir: Path, notes: list[str]) -> list[PictureData]:
+    result = []
+    for picture in item.pictures:
+        if not picture.href:
+            notes.append(f"picture {picture.name or '?'} has no rendition href")
+            continue
+        scheme = urlparse(picture.href).scheme.lower()
+        if scheme in ("http", "https"):
+            try:
+                result.append(PictureData(picture, _fetch(picture.href)))
+            except (OSError, ValueError) as exc:
+                notes.append(f"picture {picture.href} not fetched: {exc}")
+            continue
+        local = Path(unquote(urlparse(picture.href).path)) if scheme == "file" else Path(picture.href)
+        local = local if local.is_absolute() else base_dir / local
+        if not local.is_file():
+            raise WireItemRejected(f"picture file missing: {picture.href}")
+        result.append(PictureData(picture, local.read_bytes()))
+    return result
+
+
+def _fetch(url: str) -> bytes:
+    limit = settings.INGEST_FETCH_MAX_BYTES
+    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom ingest"})
+    with urllib.request.urlopen(request, timeout=settings.INGEST_FETCH_TIMEOUT) as response:  # noqa: S310 (http(s) only)
+        data = response.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit} bytes")
+    return data
+
+
+def _section_and_tags(item: WireItem) -> tuple[Section, list[str]]:
+    sections = {s.name.lower(): s for s in Section.objects.all()}
+    sections.update({s.slug: s for s in sections.values()})
+    chosen, tags = None, []
+    for subject in item.subjects:
+        keys = {subject.name.strip().lower(), slugify(subject.name), subject.code.strip().lower().rsplit("/", 1)[-1]}
+        match = next((sections[k] for k in keys if k and k in sections), None)
+        if match and chosen is None:
+            chosen = match
+        elif subject.name.strip():
+            tags.append(subject.name.strip()[:100])
+    return chosen or Section.objects.get(slug=settings.DEFAULT_SECTION_SLUG), tags
+
+
+def _write(item, existing, pictures, publish, notes):
+    photos = []
+    for picture_data in pictures:
+        picture = picture_data.picture
+        try:
+            photo = photo_from_bytes(
+                picture_data.data, name=picture.href, alt_text=picture.alt_text,
+                caption=picture.caption, credit_name=picture.credit,
+            )
+        except BadImage as exc:
+            raise WireItemRejected(f"picture {picture.href}: {exc}") from exc
+        photos.append((picture, photo))
+    hero = next((p for pic, p in photos if pic.is_feature), photos[0][1] if photos else None)
+    others = [p for _, p in photos if p != hero]
+
+    section, tags = _section_and_tags(item)
+    names = list(item.bylines) or [FALLBACK_BYLINE]
+    reporters = [Reporter.objects.get_or_create_by_name(name[:120]) for name in names]
+
+    article = existing or Article()
+    article.headline = item.headline[:250]
+    article.standfirst = item.standfirst[:600]
+    article.body = item.body_html
+    article.section = section
+    article.hero_photo = hero
+    article.language = (item.language or "en")[:12]
+    article.wire_uri = item.uri
+    article.wire_version = (item.version or "")[:40]
+    article.wire_version_created = item.version_created
+    related = services.Related(reporters=reporters, tags=tags, photos=others)
+    from .models import Revision
+
+    services.save_story(article, related, kind=Revision.Kind.INGESTED, updated_at=item.version_created)
+    action = "updated" if existing else "created"
+    if publish and article.state() in ("draft", "review", "unpublished"):
+        now = timezone.now()
+        first = item.first_created or item.version_created or now
+        if item.embargoed_until and item.embargoed_until > now:
+            first = item.embargoed_until
+        article = services.publish(article, at=first, updated_at=item.version_created)
+        if article.state() == "scheduled":
+            action = "scheduled"
+    return article, action
