@@ -128,6 +128,7 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_live_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
             models.Index(fields=["-modified_at"], name="article_modified_idx"),
+            models.Index(fields=["expires_at"], name="article_expiry_idx", condition=Q(expires_at__isnull=False)),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish stories"),
@@ -198,6 +199,7 @@ class Revision(models.Model):
         INGESTED = "ingested", "Wire ingest"
         RESTORED = "restored", "Restored"
         SUBMITTED = "submitted", "Submitted for review"
+        UPDATE_APPLIED = "update", "Scheduled update went live"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -216,3 +218,54 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduledUpdateQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(applied_at__isnull=True, cancelled_at__isnull=True)
+
+    def due(self, now=None):
+        return self.pending().filter(go_live_at__lte=now or timezone.now())
+
+
+class ScheduledUpdate(models.Model):
+    """A new version of a published story that replaces the live one at `go_live_at`.
+
+    The snapshot has the same shape as a revision's. `publish_scheduled` applies due updates in
+    time order, each exactly once, inside the transaction that claims it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scheduled_updates")
+    go_live_at = models.DateTimeField(help_text="When readers see this version (IST).")
+    snapshot = models.JSONField()
+    note = models.CharField(max_length=250, blank=True, help_text="What this update changes, for the desk.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+    applied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScheduledUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["go_live_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["go_live_at"], name="update_pending_idx",
+                condition=Q(applied_at__isnull=True, cancelled_at__isnull=True),
+            ),
+            models.Index(fields=["article", "go_live_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update of “{self.snapshot.get('headline', '')}” at {timezone.localtime(self.go_live_at):%d %b %H:%M} IST"
+
+    @property
+    def state(self) -> str:
+        if self.applied_at:
+            return "applied"
+        if self.cancelled_at:
+            return "cancelled"
+        return "overdue" if self.go_live_at <= timezone.now() else "queued"

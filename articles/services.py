@@ -107,6 +107,7 @@ def save_story(
     kind: str | None = None,
     note: str = "",
     updated_at: datetime | None = None,
+    force_update: bool = False,
 ) -> Article:
     """Create or save a story's content. Status changes go through publish()/unpublish()/submit().
 
@@ -151,7 +152,11 @@ def save_story(
     after = snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
     content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True
     fields = []
-    if not creating and is_live(current, now) and content_changed and not minor:
+    # A scheduled update moves Updated to its go-live instant even if the story went live after it was queued.
+    goes_live = not creating and (
+        is_live(current, now) or (force_update and current.status == Article.Status.PUBLISHED)
+    )
+    if goes_live and content_changed and not minor:
         article.updated_at = updated_at or now
         fields.append("updated_at")
     if before.get("correction_note", "") != article.correction_note:
@@ -233,4 +238,119 @@ def return_to_draft(article: Article, *, user=None) -> Article:
     article.edit_version += 1
     article.save()
     _record(article, Revision.Kind.SAVED, user, note="Returned to draft")
+    return article
+
+
+# --- Snapshots: restoring revisions and scheduled updates -------------------------------------
+
+
+def _related_from_snapshot(snap: dict) -> Related:
+    reporters = {r.pk: r for r in Reporter.objects.filter(pk__in=snap.get("reporters", []))}
+    photos = {p.pk: p for p in Photo.objects.filter(pk__in=snap.get("photos", []))}
+    return Related(
+        reporters=[reporters[pk] for pk in snap.get("reporters", []) if pk in reporters],
+        tags=list(snap.get("tags", [])),
+        photos=[photos[pk] for pk in snap.get("photos", []) if pk in photos],
+    )
+
+
+def _load_snapshot(article: Article, snap: dict) -> Related:
+    """Put a snapshot's reader-visible fields on `article` (unsaved) and return its related parts."""
+    article.headline = snap["headline"]
+    article.standfirst = snap.get("standfirst", "")
+    article.body = snap.get("body", "")
+    article.section_id = snap.get("section") or article.section_id
+    article.hero_photo_id = snap.get("hero_photo") if Photo.objects.filter(pk=snap.get("hero_photo")).exists() else None
+    article.correction_note = snap.get("correction_note", article.correction_note)
+    return _related_from_snapshot(snap)
+
+
+def snapshot_of(article: Article, related: Related) -> dict:
+    """The snapshot an unsaved edit would produce (for queued updates made from a form)."""
+    return {
+        "headline": article.headline.strip(),
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": sanitize_body(article.body),
+        "section": article.section_id,
+        "reporters": [r.pk for r in dict.fromkeys(related.reporters)],
+        "tags": sorted(dict.fromkeys(t.strip() for t in related.tags if t.strip())),
+        "hero_photo": article.hero_photo_id,
+        "photos": [p.pk for p in dict.fromkeys(related.photos)],
+        "correction_note": article.correction_note,
+    }
+
+
+@transaction.atomic
+def restore_revision(revision: Revision, *, user=None) -> Article:
+    """Make an old revision current again, as a new revision (history is never rewritten)."""
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    if article.status == Article.Status.PUBLISHED:
+        _require(user, "articles.publish_article")
+    related = _load_snapshot(article, revision.snapshot)
+    when = timezone.localtime(revision.created_at).strftime("%d %b %Y %H:%M IST")
+    return save_story(article, related, user=user, kind=Revision.Kind.RESTORED, note=f"Restored the version of {when}")
+
+
+def _check_update(article: Article, go_live_at: datetime, snap: dict, user) -> None:
+    _require(user, "articles.publish_article")
+    if article.status != Article.Status.PUBLISHED:
+        raise ValidationError("Only a published or scheduled story can have scheduled updates; save a draft directly.")
+    if article.published_at and go_live_at <= article.published_at:
+        raise ValidationError({"go_live_at": "An update must go live after the story is first published."})
+    if not snap.get("headline"):
+        raise ValidationError({"headline": "A story needs a headline."})
+    if not snap.get("reporters"):
+        raise ValidationError({"reporters": "A story needs at least one byline."})
+
+
+@transaction.atomic
+def queue_update(article: Article, snap: dict, *, go_live_at: datetime, user=None, note: str = ""):
+    from .models import ScheduledUpdate
+
+    _check_update(article, go_live_at, snap, user)
+    return ScheduledUpdate.objects.create(
+        article=article, snapshot=snap, go_live_at=go_live_at, created_by=user, note=note[:250]
+    )
+
+
+@transaction.atomic
+def edit_update(update, snap: dict, *, go_live_at: datetime, user=None, note: str | None = None):
+    from .models import ScheduledUpdate
+
+    update = ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state not in ("queued", "overdue"):
+        raise ValidationError(f"This update has already been {update.state}; it can no longer be changed.")
+    _check_update(update.article, go_live_at, snap, user)
+    update.snapshot, update.go_live_at = snap, go_live_at
+    if note is not None:
+        update.note = note[:250]
+    update.save()
+    return update
+
+
+@transaction.atomic
+def cancel_update(update, *, user=None):
+    from .models import ScheduledUpdate
+
+    _require(user, "articles.publish_article")
+    update = ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state in ("queued", "overdue"):
+        update.cancelled_at = timezone.now()
+        update.save(update_fields=["cancelled_at"])
+    return update
+
+
+def apply_update(update, *, now: datetime | None = None) -> Article:
+    """Copy a due update onto its live story. Call inside the transaction that claimed it."""
+    now = now or timezone.now()
+    article = Article.objects.select_for_update().get(pk=update.article_id)
+    related = _load_snapshot(article, update.snapshot)
+    note = update.note or "Scheduled update"
+    article = save_story(
+        article, related, user=update.created_by, kind=Revision.Kind.UPDATE_APPLIED,
+        note=note, updated_at=update.go_live_at, force_update=True,
+    )
+    update.applied_at = now
+    update.save(update_fields=["applied_at"])
     return article
