@@ -1,14 +1,24 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.timefmt import reader_datetime
 
 from . import services
 from .forms import ArticleAdminForm
-from .models import Article, Byline, Section
+from .models import Article, Byline, ScheduledUpdate, Section
+from .update_forms import ScheduledUpdateForm
+
+def can_publish(user) -> bool:
+    return user.has_perm("articles.publish_article")
+
 
 STATE_COLOURS = {
     "draft": "#6b7280", "review": "#b45309", "scheduled": "#1d4ed8",
@@ -35,7 +45,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["hero_photo", "section"]
-    readonly_fields = ["preview_link", "published_ist", "updated_ist"]
+    readonly_fields = ["preview_link", "published_ist", "updated_ist", "pending_updates"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Bylines, section and tags", {"fields": ["byline_reporters", "section", "tags"]}),
@@ -44,13 +54,27 @@ class ArticleAdmin(admin.ModelAdmin):
             "workflow", "publish_at", "expires_at", "minor_change", "correction_note",
             "preview_link", "published_ist", "updated_ist", "edit_version_seen",
         ]}),
+        ("Scheduled updates", {"fields": [
+            "schedule_update_at", "pending_updates",
+        ]}),
         ("Advanced", {"classes": ["collapse"], "fields": ["language"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
+        queryset = super().get_queryset(request).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
         )
+        if not can_publish(request.user):
+            queryset = queryset.filter(pk__in=Article.objects.owned_by(request.user).values("pk"))
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_publish(request.user):
+            return True
+        # Reporters edit their own stories while they are drafts or in review, nothing else.
+        return obj.status in (Article.Status.DRAFT, Article.Status.REVIEW) and Article.objects.owned_by(request.user).filter(pk=obj.pk).exists()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -93,9 +117,31 @@ class ArticleAdmin(admin.ModelAdmin):
             return article.get_absolute_url()
         return reverse("articles:preview", args=[article.pk])
 
+    @admin.display(description="Queued")
+    def pending_updates(self, article):
+        if not article.pk:
+            return "—"
+        items = [
+            format_html(
+                '<li><a href="{}">{}</a> — {}</li>',
+                reverse("admin:articles_scheduledupdate_change", args=[u.pk]),
+                reader_datetime(u.go_live_at), u.note or u.snapshot.get("headline", ""),
+            )
+            for u in article.scheduled_updates.pending()
+        ]
+        return format_html("<ul>{}</ul>", format_html("".join(items))) if items else "No updates queued."
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         related = services.Related(reporters=data["byline_reporters"], tags=data["tags"], photos=data["story_photos"])
+        if change and data.get("schedule_update_at"):
+            # The live story stays as it is; the form's content becomes a queued update.
+            update = services.queue_update(
+                Article.objects.get(pk=obj.pk), services.snapshot_of(obj, related),
+                go_live_at=data["schedule_update_at"], user=request.user,
+            )
+            messages.info(request, f"Update queued: it goes live {reader_datetime(update.go_live_at)}. Readers see the current version until then.")
+            return
         services.save_story(
             obj, related, user=request.user,
             expected_version=data.get("edit_version_seen") if change else None,
@@ -123,3 +169,82 @@ class ArticleAdmin(admin.ModelAdmin):
         # Bylines, tags and photos were written by services.save_story; only inline formsets remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change)
+
+
+@admin.register(ScheduledUpdate)
+class ScheduledUpdateAdmin(admin.ModelAdmin):
+    form = ScheduledUpdateForm
+    list_display = ["headline", "story", "go_live_ist", "state_badge", "created_by"]
+    list_select_related = ["article", "created_by"]
+    date_hierarchy = "go_live_at"
+    search_fields = ["article__headline", "note"]
+    fieldsets = [
+        ("New version", {"fields": ["headline", "standfirst", "body", "byline_reporters", "section", "tags", "hero_photo", "story_photos"]}),
+        ("Going live", {"fields": ["go_live_at", "note"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        site = self.admin_site
+
+        class RequestForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, admin_site=site, **inner)
+
+        return RequestForm
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets
+
+    def has_add_permission(self, request):
+        return False  # updates are queued from the story's own form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead, so the desk can see what was planned
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj) and request.user.has_perm("articles.publish_article")
+        return allowed and (obj is None or obj.state in ("queued", "overdue"))
+
+    @admin.display(description="Headline")
+    def headline(self, update):
+        return update.snapshot.get("headline", "")
+
+    @admin.display(description="Story", ordering="article__headline")
+    def story(self, update):
+        return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[update.article_id]), update.article.headline)
+
+    @admin.display(description="Goes live (IST)", ordering="go_live_at")
+    def go_live_ist(self, update):
+        return reader_datetime(update.go_live_at)
+
+    @admin.display(description="State")
+    def state_badge(self, update):
+        colours = {"queued": "#1d4ed8", "overdue": "#b91c1c", "applied": "#15803d", "cancelled": "#6b7280"}
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:9px;font-size:11px">{}</span>',
+            colours[update.state], update.state.capitalize(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.edit_update(
+            obj, form.snapshot(obj.article), go_live_at=form.cleaned_data["go_live_at"],
+            user=request.user, note=form.cleaned_data.get("note", ""),
+        )
+
+    def get_urls(self):
+        cancel = self.admin_site.admin_view(self.cancel_view)
+        return [path("<int:pk>/cancel/", cancel, name="articles_scheduledupdate_cancel"), *super().get_urls()]
+
+    def cancel_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        update = get_object_or_404(ScheduledUpdate, pk=pk)
+        if not self.has_change_permission(request, update):
+            raise PermissionDenied
+        services.cancel_update(update, user=request.user)
+        messages.success(request, f"Cancelled: {update}.")
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:articles_scheduledupdate_changelist")
+        return redirect(target)

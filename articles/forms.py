@@ -109,6 +109,11 @@ class ArticleAdminForm(forms.ModelForm):
         required=False, label="Minor fix (does not move “Updated”)",
         help_text="For a typo or a broken link. Any real change to a live story moves “Updated”.",
     )
+    schedule_update_at = forms.SplitDateTimeField(
+        label="Schedule these changes for (IST)", required=False, widget=admin.widgets.AdminSplitDateTime,
+        help_text="Live stories only: keep the current version public and put these changes live at this time. "
+        "Leave empty to update the story now. " + IST_HELP,
+    )
     edit_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -146,9 +151,15 @@ class ArticleAdminForm(forms.ModelForm):
         if user is not None and not user.has_perm("articles.publish_article"):
             allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
             self.fields["workflow"].choices = [c for c in Article.Status.choices if c[0] in allowed | {instance.status}]
-            for name in ("publish_at", "expires_at"):
+            for name in ("publish_at", "expires_at", "schedule_update_at"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Editors set this."
+
+    def clean_schedule_update_at(self):
+        when = self.cleaned_data.get("schedule_update_at")
+        if when and self.instance.status != Article.Status.PUBLISHED:
+            raise ValidationError("Only a published story can have scheduled updates; save this one directly.")
+        return when
 
     def clean(self):
         cleaned = super().clean()

@@ -19,7 +19,7 @@ from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
 
 from . import services
-from .models import Article, Section
+from .models import Article, Revision, Section
 from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item
 
 FALLBACK_BYLINE = "Newsroom Staff"
@@ -150,6 +150,21 @@ def _write(item, existing, pictures, publish, notes):
     names = list(item.bylines) or [FALLBACK_BYLINE]
     reporters = [Reporter.objects.get_or_create_by_name(name[:120]) for name in names]
 
+    now = timezone.now()
+    embargoed = bool(item.embargoed_until and item.embargoed_until > now)
+    if publish and embargoed and existing and existing.status == Article.Status.PUBLISHED:
+        # A newer version of a live story under embargo: readers keep the current one until then.
+        draft = Article(
+            headline=item.headline[:250], slug=existing.slug, standfirst=item.standfirst[:600], body=item.body_html,
+            section=section, hero_photo=hero, correction_note=existing.correction_note,
+        )
+        snap = services.snapshot_of(draft, services.Related(reporters=reporters, tags=tags, photos=others))
+        services.queue_update(existing, snap, go_live_at=item.embargoed_until, note=f"Wire version {item.version or ''}".strip())
+        existing.wire_version = (item.version or "")[:40]
+        existing.wire_version_created = item.version_created
+        existing.save(update_fields=["wire_version", "wire_version_created"])
+        return existing, "scheduled"
+
     article = existing or Article()
     article.headline = item.headline[:250]
     article.standfirst = item.standfirst[:600]
@@ -161,15 +176,10 @@ def _write(item, existing, pictures, publish, notes):
     article.wire_version = (item.version or "")[:40]
     article.wire_version_created = item.version_created
     related = services.Related(reporters=reporters, tags=tags, photos=others)
-    from .models import Revision
-
     services.save_story(article, related, kind=Revision.Kind.INGESTED, updated_at=item.version_created)
     action = "updated" if existing else "created"
     if publish and article.state() in ("draft", "review", "unpublished"):
-        now = timezone.now()
-        first = item.first_created or item.version_created or now
-        if item.embargoed_until and item.embargoed_until > now:
-            first = item.embargoed_until
+        first = item.embargoed_until if embargoed else (item.first_created or item.version_created or now)
         article = services.publish(article, at=first, updated_at=item.version_created)
         if article.state() == "scheduled":
             action = "scheduled"

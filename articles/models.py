@@ -57,6 +57,10 @@ class ArticleQuerySet(models.QuerySet):
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
 
+    def owned_by(self, user):
+        """Stories a reporter may call their own: created by them, or carrying their byline."""
+        return self.filter(Q(created_by=user) | Q(bylines__reporter__user=user)).distinct()
+
     def scheduled(self, now=None):
         now = now or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)

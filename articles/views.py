@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
@@ -58,6 +59,9 @@ def article_preview(request, pk):
     article = Article.objects.for_page().filter(pk=pk).first()
     if article is None:
         raise Http404
+    user = request.user
+    if not user.has_perm("articles.publish_article") and not Article.objects.owned_by(user).filter(pk=pk).exists():
+        raise PermissionDenied("Reporters preview their own stories.")
     return render(request, "articles/detail.html", _article_context(article, preview=True))
 
 
