@@ -1,22 +1,15 @@
 """Parse one ninjs (IPTC News in JSON) item into a normalized, immutable WireItem.
 
-Pure Python on purpose (no Django imports): the wire importer, the tests and the
-conformance run can use it without a database.
-
-Versions handled (see the IPTC schemas):
+Pure Python (no Django imports) so the importer, tests and conformance run need no DB.
 * 3.x: camelCase keys (versionCreated, embargoedUntil, contentType, copyrightHolder);
-  headlines/descriptions/bodies/renditions/associations are arrays of objects, the
-  last two carrying a "name".
+  headlines/descriptions/bodies and renditions/associations (with "name") are arrays.
 * 2.x: the same shapes with all-lowercase keys (versioncreated, embargoed, contenttype).
 * 1.x: flat keys (headline, headline_<role>, body_<role>, description_<role>, byline,
-  subject) and renditions/associations as objects keyed by name.
-
-Keys are folded to lower case so that one lookup serves 2.x, 3.x and the agencies
-that mix the two. Both array and keyed-object shapes are accepted for associations
-and renditions whatever the declared version, because feeds do not always follow it.
-
-parse_item() raises only WireItemRejected: one bad item in a feed must be reported,
-never crash the import. The HTML returned is NOT sanitized; the caller does that.
+  subject); renditions/associations are objects keyed by name.
+Keys are folded to lower case so one lookup serves 2.x, 3.x and feeds mixing both; both
+association/rendition shapes are accepted whatever the version, as feeds drift.
+parse_item() raises only WireItemRejected: a bad item is reported, never crashes an
+import. The HTML returned is NOT sanitized; the caller does that.
 """
 
 from __future__ import annotations
@@ -29,9 +22,8 @@ from typing import NamedTuple
 
 __all__ = ["WireItem", "WireItemRejected", "WirePicture", "WireSubject", "is_newer", "parse_item", "split_bylines"]
 
-# Only stories become articles; a "composite" package is rejected too (the brief says
-# type must be "text"); widen this set if agencies deliver stories as composites.
-ACCEPTED_TYPES = frozenset({"text"})
+# Only stories become articles (text, or a composite: a story delivered with its pictures).
+ACCEPTED_TYPES = frozenset({"text", "composite"})
 PICTURE_TYPES = frozenset({"picture", "image"})
 # Types that are never a still picture, even when they carry an image/* thumbnail.
 NON_PICTURE_TYPES = frozenset({"text", "audio", "video", "composite", "component", "event", "planning"})
@@ -161,6 +153,15 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _shown(raw: object) -> str:
+    """A short repr for rejection reasons: feeds can put anything in any field."""
+    try:
+        text = repr(raw)
+    except ValueError:  # an int beyond Python's digit limit
+        text = f"<huge {type(raw).__name__}>"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 # --- dates -------------------------------------------------------------------------
 
 def _as_utc(moment: datetime) -> datetime:
@@ -179,8 +180,7 @@ def _date(obj: Obj, *fields: str) -> datetime | None:
                 raise ValueError
             return _as_utc(datetime.fromisoformat(raw.strip()))
         except (ValueError, OverflowError):  # OverflowError: year 1 shifted out of range by an offset
-            shown = raw[:40] if isinstance(raw, str) else raw
-            raise WireItemRejected(f"unparseable date in {field}: {shown!r}") from None
+            raise WireItemRejected(f"unparseable date in {field}: {_shown(raw)}") from None
     return None
 
 
@@ -331,14 +331,14 @@ def _item_type(obj: Obj) -> str:
         return "text"
     kind = _str(raw).lower()
     if kind not in ACCEPTED_TYPES:
-        shown = raw.strip() if isinstance(raw, str) else repr(raw)
-        raise WireItemRejected(f"type {shown[:40]} is not a text story")
+        shown = raw.strip()[:40] if isinstance(raw, str) else _shown(raw)
+        raise WireItemRejected(f"type {shown} is not a text story")
     return kind
 
 
 def _version(obj: Obj) -> str | None:
     raw = obj.get("version")
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10**18:  # str() fails on huge ints
         return str(raw)
     return _str(raw) or None
 

@@ -17,3 +17,6 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
 # The suite talks plain HTTP to the test client; the production HTTPS settings are checked by the deploy test.
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory: the scheduler race test runs `publish_scheduled` in other processes.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")}  # noqa: F405

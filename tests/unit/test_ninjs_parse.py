@@ -395,7 +395,7 @@ def test_embargoed_until_wins_over_embargoed() -> None:
         (minimal(type="picture"), "type picture is not a text story"),
         (minimal(type="event"), "type event is not a text story"),
         (minimal(type="planning"), "type planning is not a text story"),
-        (minimal(type="composite"), "type composite is not a text story"),
+        (minimal(type="video"), "type video is not a text story"),
         (minimal(type=5), "type 5 is not a text story"),
         (minimal(headlines=None), "no headline"),
         (minimal(headlines={"value": "not a list"}), "no headline"),
@@ -414,9 +414,21 @@ def test_rejections(data: object, reason: str) -> None:
     assert str(excinfo.value) == reason
 
 
+def test_rejection_reasons_stay_short() -> None:
+    with pytest.raises(WireItemRejected) as excinfo:
+        parse_item(minimal(versionCreated="x" * 500))
+    assert len(excinfo.value.reason) < 80
+    with pytest.raises(WireItemRejected) as excinfo:
+        parse_item(minimal(type=10**5000))  # repr() of such an int raises ValueError
+    assert excinfo.value.reason == "type <huge int> is not a text story"
+    assert parse_item(minimal(version=10**5000)).version is None
+
+
 def test_type_is_case_insensitive_and_defaults_to_text() -> None:
     assert parse_item(minimal(type="Text")).item_type == "text"
     assert parse_item(minimal()).item_type == "text"
+    # Agencies deliver a story with its pictures as a composite: still a story.
+    assert parse_item(minimal(type="composite")).item_type == "composite"
 
 
 # --- tolerance of wrong types -----------------------------------------------------------
