@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.timefmt import reader_datetime
 
 from . import services
+from .admin_revisions import history_link, revision_urls
+from .schedule import schedule_urls
 from .forms import ArticleAdminForm
 from .models import Article, Byline, ScheduledUpdate, Section
 from .update_forms import ScheduledUpdateForm
@@ -45,14 +47,14 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["hero_photo", "section"]
-    readonly_fields = ["preview_link", "published_ist", "updated_ist", "pending_updates"]
+    readonly_fields = ["preview_link", "history", "published_ist", "updated_ist", "pending_updates"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Bylines, section and tags", {"fields": ["byline_reporters", "section", "tags"]}),
         ("Photos", {"fields": ["hero_photo", "story_photos"]}),
         ("Publishing", {"fields": [
             "workflow", "publish_at", "expires_at", "minor_change", "correction_note",
-            "preview_link", "published_ist", "updated_ist", "edit_version_seen",
+            "preview_link", "history", "published_ist", "updated_ist", "edit_version_seen",
         ]}),
         ("Scheduled updates", {"fields": [
             "schedule_update_at", "pending_updates",
@@ -111,6 +113,13 @@ class ArticleAdmin(admin.ModelAdmin):
         if not article.pk:
             return "Save the story to preview it."
         return format_html('<a href="{}" target="_blank">Preview as readers will see it</a>', reverse("articles:preview", args=[article.pk]))
+
+    def get_urls(self):
+        return [*schedule_urls(self), *revision_urls(self), *super().get_urls()]
+
+    @admin.display(description="History")
+    def history(self, article):
+        return history_link(article) if article.pk else "—"
 
     def view_on_site(self, article):
         if article.state() == "published":
