@@ -170,3 +170,48 @@ def test_unreachable_remote_picture_imports_story_without_it(wire, settings):
     assert lines[0].startswith("created urn:remote ")
     assert "not fetched" in lines[0]
     assert Article.objects.get().hero_photo is None
+
+
+@pytest.mark.django_db
+def test_embargoed_item_is_scheduled_for_the_embargo_instant(wire, client):
+    import time_machine
+    from datetime import datetime, timezone as tz
+
+    with time_machine.travel(datetime(2021, 3, 25, 1, 0, tzinfo=tz.utc), tick=False):
+        write(wire, "a.json", story_v3(embargoedUntil="2021-03-25T02:37:00Z"))
+        lines, error = run("--publish", wire)
+        assert error is None
+        assert lines == ["scheduled urn:test:1 http://testserver/story/monsoon-reaches-kerala/"]
+        article = Article.objects.get()
+        assert article.state() == "scheduled"
+        assert article.published_at.isoformat() == "2021-03-25T02:37:00+00:00"
+        assert client.get("/story/monsoon-reaches-kerala/").status_code == 404
+    with time_machine.travel(datetime(2021, 3, 25, 2, 37, tzinfo=tz.utc), tick=False):
+        assert client.get("/story/monsoon-reaches-kerala/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_newer_embargoed_version_of_a_live_story_becomes_a_scheduled_update(wire, client):
+    import time_machine
+    from datetime import datetime, timezone as tz
+
+    from articles.models import ScheduledUpdate
+    from articles.scheduler import apply_due_updates
+
+    with time_machine.travel(datetime(2021, 3, 25, 3, 0, tzinfo=tz.utc), tick=False):
+        write(wire, "a.json", story_v3())
+        run("--publish", wire)
+        write(wire, "a.json", story_v3(version="2", headline="Monsoon covers all of Kerala",
+                                       versionCreated="2021-03-25T02:50:00Z", embargoedUntil="2021-03-25T04:30:00Z"))
+        lines, error = run("--publish", wire)
+        assert error is None
+        assert lines == ["scheduled urn:test:1 http://testserver/story/monsoon-reaches-kerala/"]
+        assert Article.objects.get().headline == "Monsoon reaches Kerala"  # readers keep the live version
+        assert ScheduledUpdate.objects.pending().count() == 1
+        lines, _ = run("--publish", wire)
+        assert lines[0].startswith("unchanged")  # the same version is not queued twice
+    with time_machine.travel(datetime(2021, 3, 25, 4, 30, tzinfo=tz.utc), tick=False):
+        assert apply_due_updates() == 1
+        html = client.get("/story/monsoon-reaches-kerala/").content.decode()
+        assert "Monsoon covers all of Kerala" in html
+        assert '<time datetime="2021-03-25T10:00:00+05:30">Updated March 25th, 2021 at 10:00 IST</time>' in html
