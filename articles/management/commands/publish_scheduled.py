@@ -18,8 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, interval, **options):
         while True:
-            self.stdout.write(f"applied {apply_due_updates()}")
-            self.stdout.flush()
+            applied = apply_due_updates()
+            # A loop reports only passes that did something (or every pass with -v 2), so logs stay readable.
+            if not loop or applied or options["verbosity"] >= 2:
+                self.stdout.write(f"applied {applied}")
+                self.stdout.flush()
             if not loop:
                 return
             close_old_connections()
