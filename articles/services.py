@@ -18,6 +18,7 @@ from reporters.models import Reporter
 
 from .blocks import split_blocks
 from .models import Article, ArticlePhoto, Byline, Revision
+from .signals import story_changed
 
 # Fields whose change readers can see; a save that changes none of them is not an update.
 CONTENT_KEYS = ("headline", "standfirst", "body", "section", "reporters", "tags", "hero_photo", "photos")
@@ -84,8 +85,14 @@ def _write_related(article: Article, related: Related) -> None:
     )
 
 
+def _announce(article_id: int, kind: str) -> None:
+    transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
+
+
 def _record(article: Article, kind: str, user, *, minor: bool = False, note: str = "") -> Revision:
+    """Keep a revision and announce the change once the transaction commits."""
     fresh = Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk)
+    _announce(article.pk, kind)
     return Revision.objects.create(
         article=article, kind=kind, snapshot=snapshot(fresh), edit_version=fresh.edit_version,
         created_by=user, minor=minor, note=note[:250],
@@ -309,6 +316,7 @@ def queue_update(article: Article, snap: dict, *, go_live_at: datetime, user=Non
     from .models import ScheduledUpdate
 
     _check_update(article, go_live_at, snap, user)
+    _announce(article.pk, "update-queued")
     return ScheduledUpdate.objects.create(
         article=article, snapshot=snap, go_live_at=go_live_at, created_by=user, note=note[:250]
     )
@@ -326,6 +334,7 @@ def edit_update(update, snap: dict, *, go_live_at: datetime, user=None, note: st
     if note is not None:
         update.note = note[:250]
     update.save()
+    _announce(update.article_id, "update-queued")
     return update
 
 
@@ -338,6 +347,7 @@ def cancel_update(update, *, user=None):
     if update.state in ("queued", "overdue"):
         update.cancelled_at = timezone.now()
         update.save(update_fields=["cancelled_at"])
+        _announce(update.article_id, "update-cancelled")
     return update
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from ads.placement import body_with_inline_ad
 from ads.services import inline_after_paragraph
 from photos.models import foot_credit_line
 from reporters.models import Reporter
@@ -75,19 +76,3 @@ def _article_context(article, preview=False):
         "preview": preview,
     }
 
-
-def body_with_inline_ad(blocks: list[dict], after_paragraph: int | None) -> list[dict]:
-    """Mark the block after which the inline ad goes: after paragraph N, never as the last block."""
-    marked, paragraphs, placed = [], 0, False
-    for index, block in enumerate(blocks):
-        paragraphs += block["kind"] == "p"
-        ad_after = (
-            not placed
-            and after_paragraph is not None
-            and block["kind"] == "p"
-            and paragraphs == after_paragraph
-            and index < len(blocks) - 1
-        )
-        placed = placed or ad_after
-        marked.append({**block, "ad_after": ad_after})
-    return marked

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "photos",
     "ads",
     "articles",
+    "distribution",
+    "search",
 ]
 
 MIDDLEWARE = [

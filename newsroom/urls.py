@@ -9,6 +9,10 @@ admin.site.index_title = "Desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("search/", include("search.urls")),
+    path("", include("ads.urls")),
+    path("", include("distribution.urls")),
+    path("", include("articles.export_urls")),
     path("", include("articles.urls")),
 ]
 
