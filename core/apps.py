@@ -1,6 +1,19 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# Everything a cached public page can show lives in these apps.
+PAGE_CONTENT_APPS = ("articles", "photos", "reporters", "ads", "taggit")
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Newsroom core"
+
+    def ready(self) -> None:
+        from .pagecache import purge_after_commit
+
+        for app_label in PAGE_CONTENT_APPS:
+            for model in apps.get_app_config(app_label).get_models():
+                post_save.connect(purge_after_commit, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+                post_delete.connect(purge_after_commit, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+        m2m_changed.connect(purge_after_commit, dispatch_uid="pagecache-m2m")

@@ -20,3 +20,5 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not memory: the scheduler race test runs `publish_scheduled` in other processes.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")}  # noqa: F405
+# Whole-page caching is exercised by its own tests (tests/integration/test_page_cache.py); elsewhere pages are fresh.
+PAGE_CACHE_SECONDS = 0

@@ -3,33 +3,21 @@
 Runs on whichever database the suite uses: PostgreSQL (FOR UPDATE SKIP LOCKED) in CI's second
 pass, SQLite (BEGIN IMMEDIATE) in the first.
 """
-import os
 import subprocess
 import sys
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Revision, ScheduledUpdate
 from tests.factories import make_reporter, make_story
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+from tests.processes import ROOT, project_env
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_schedulers_apply_each_of_200_updates_exactly_once():
     reporter = make_reporter()
     due = timezone.now() - timedelta(minutes=5)
@@ -40,8 +28,7 @@ def test_two_schedulers_apply_each_of_200_updates_exactly_once():
             services.queue_update(story, snap, go_live_at=due + timedelta(seconds=n))
     assert ScheduledUpdate.objects.due().count() == 200
 
-    env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": "race-test", "DEBUG": "0",
-           "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    env = project_env()
     workers = [
         subprocess.Popen([sys.executable, "manage.py", "publish_scheduled"], cwd=ROOT, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

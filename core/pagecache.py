@@ -1,0 +1,118 @@
+"""Whole-page caching for anonymous readers that never serves stale news.
+
+Every cached page is stored under the current *generation*, a counter in the shared cache
+(Redis in production). Any change a page could show (a story published, updated, queued for
+later, corrected or unpublished; a photo, credit, section, reporter or ad slot edited) bumps
+the generation, so every app server misses at once: a correction is live everywhere on the
+next request. A page also never outlives the next scheduled instant (a story going live or
+expiring with no worker running), because its timeout is cut to that instant.
+
+Readers with a session cookie (staff) always get a fresh page; responses that set cookies
+are never stored.
+"""
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_INSTANT_KEY = "pagecache:next-instant:{generation}"
+PAGE_KEY = "pagecache:page:{generation}:{path}"
+CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY) or 1
+    return int(value)
+
+
+def purge() -> None:
+    """Invalidate every cached page on every app server."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): start a fresh generation
+        cache.set(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
+
+
+def next_scheduled_instant(gen: int) -> datetime | None:
+    """The next instant at which what readers may see changes by itself (go-live or expiry)."""
+    key = NEXT_INSTANT_KEY.format(generation=gen)
+    cached = cache.get(key, "missing")
+    if cached != "missing":
+        return cached
+    from articles.models import Article  # core stays below articles; imported only when pages are cached
+
+    now = timezone.now()
+    instants = [
+        Article.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True).first(),
+        Article.objects.live(now).filter(expires_at__isnull=False).order_by("expires_at").values_list("expires_at", flat=True).first(),
+    ]
+    upcoming = min((i for i in instants if i), default=None)
+    cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS)
+    return upcoming
+
+
+def _is_cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if any(request.path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDE_PREFIXES):
+        return False
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _is_cacheable_request(request):
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        gen = generation()
+        key = PAGE_KEY.format(generation=gen, path=request.get_full_path())
+        cached = cache.get(key)
+        # The entry carries its own deadline: backend TTLs are whole seconds (and time-travel tests
+        # cannot move Redis's clock), but a go-live instant must hold to the second.
+        if cached is not None and timezone.now().timestamp() < cached[0]:
+            response = cached[1]
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self._storable(response):
+            now = timezone.now().timestamp()
+            valid_until = now + settings.PAGE_CACHE_SECONDS
+            upcoming = next_scheduled_instant(gen)
+            if upcoming is not None:
+                valid_until = min(valid_until, upcoming.timestamp())
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
+            if valid_until > now:
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                cache.set(key, (valid_until, response), int(valid_until - now) + 1)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _storable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and response.get("Content-Type", "").split(";")[0] in CACHEABLE_TYPES
+            and "no-store" not in response.get("Cache-Control", "")
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+
+def purge_after_commit(**kwargs) -> None:
+    """Signal receiver: purge once the change is committed, so no request can re-cache the old page."""
+    from django.db import transaction
+
+    transaction.on_commit(purge)
