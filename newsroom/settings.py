@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.ImportMapCSPMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the session and auth layers: a cached page for an anonymous reader costs no query.
     "core.pagecache.PageCacheMiddleware",

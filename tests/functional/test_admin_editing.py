@@ -115,3 +115,15 @@ def test_autocomplete_finds_reporters_and_tags(editor_client):
     })
     assert [r["text"] for r in response.json()["results"]] == ["Elections"]
     assert story.pk
+
+
+def test_editor_import_map_is_allowed_by_hash_not_unsafe_inline(editor_client):
+    import base64
+    import hashlib
+
+    response = editor_client.get("/admin/articles/article/add/")
+    policy = response["Content-Security-Policy"]
+    body = re.search(rb'<script type="importmap"[^>]*>(.*?)</script>', response.content, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    assert f"'sha256-{digest}'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
