@@ -7,7 +7,7 @@ PORT   ?= 8000
 LOCAL_ENV := DEBUG=1 SECRET_KEY=local-development-only ALLOWED_HOSTS=127.0.0.1,localhost \
              SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: venv run test test-fast migrate demo clean
+.PHONY: venv run test migrate demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ run: demo
 
 test: venv
 	$(PY) -m pytest
+
+# Never in CI. BENCH_SIZES=1000,100000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
+# BENCH_REDIS_URL=redis://127.0.0.1:6379/14 make bench  — compares sizes on PostgreSQL + Redis.
+bench: venv
+	@command -v wrk >/dev/null || echo "wrk not found: using bench/load.py (apt-get install wrk for higher rates)"
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
