@@ -129,18 +129,17 @@ def sequential_ms(url, headers, n=30):
     return sorted(times)[len(times) // 2]
 
 
-def login_cookie(base):
-    """A staff session for the admin list, obtained through the real login form."""
-    import http.cookiejar
-
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/admin/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": "bench", "password": "bench-password-123", "csrfmiddlewaretoken": token,
-                                   "next": "/admin/"}).encode()
-    opener.open(urllib.request.Request(base + "/admin/login/", data=data, headers={"Referer": base + "/admin/login/"}))
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+def staff_session(env) -> str:
+    """A logged-in staff session for the admin list (made directly: production cookies are HTTPS-only)."""
+    code = (
+        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY;"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "u = get_user_model().objects.get(username='bench'); s = SessionStore();"
+        "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
+    )
+    out = subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return "sessionid=" + out.stdout.strip().splitlines()[-1]
 
 
 def run_size(size):
@@ -173,7 +172,7 @@ def run_size(size):
             rows.append((f"{name} (uncached)", uncached, counts[path]["queries"]))
         static = load(server.base + "/static/bench/payload.html")
         rows.append(("static file, same size", static, 0))
-        staff = {"Cookie": login_cookie(server.base)}
+        staff = {"Cookie": staff_session(env)}
         latency = {
             "home": sequential_ms(server.base + "/", UNCACHED),
             "section": sequential_ms(server.base + section, UNCACHED),
