@@ -3,6 +3,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +35,7 @@ def project_env(**extra) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "STATIC_ROOT": collected_static_root(),
     }
     cache = settings.CACHES["default"]
     if cache["BACKEND"].endswith("RedisCache"):
@@ -41,6 +43,20 @@ def project_env(**extra) -> dict:
         env["CACHE_KEY_PREFIX"] = cache["KEY_PREFIX"]
     env.update(extra)
     return env
+
+
+_collected: dict[str, str] = {}
+
+
+def collected_static_root() -> str:
+    """collectstatic once per test run, as a deploy does: production settings need the manifest."""
+    if "root" not in _collected:
+        root = tempfile.mkdtemp(prefix="newsroom-test-collected-")
+        env = {**os.environ, "SECRET_KEY": "collectstatic", "DEBUG": "0", "STATIC_ROOT": root,
+               "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        _collected["root"] = root
+    return _collected["root"]
 
 
 def free_port() -> int:
