@@ -66,15 +66,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
 
     def for_listing(self):
-        """Everything a story card needs, in a fixed number of queries."""
+        """Everything a story card needs, in a fixed number of queries (the hero's renditions: one)."""
         return self.select_related("section", "hero_photo__credit").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("reporter")),
+            "hero_photo__renditions",
         ).order_by("-published_at", "-id")
 
     def for_page(self):
+        # The hero's renditions come with for_listing(); the story's other photos bring theirs for JSON-LD/exports.
         return self.for_listing().prefetch_related(
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
+            "inline_photos__photo__renditions",
         )
 
 

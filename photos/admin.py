@@ -1,47 +1,155 @@
-import hashlib
-
 from django.contrib import admin
-from django.utils.html import format_html
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 
-from .models import Credit, Photo
+from .forms import PhotoAdminForm
+from .models import Credit, Photo, Rendition
+from .renditions import best_rendition
+
+THUMBNAIL_RATIO = "1:1"
 
 
 @admin.register(Credit)
 class CreditAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "label"]
+    list_display = ["name", "kind", "prefix", "label", "photo_count"]
+    list_editable = ["prefix"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    fields = ["name", "kind", "prefix"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(photo_count=Count("photos"))
+
+    @admin.display(description="Printed as")
+    def label(self, credit):
+        return credit.label
+
+    @admin.display(description="Photos", ordering="photo_count")
+    def photo_count(self, credit):
+        return credit.photo_count
+
+
+def _count(model_related_field: str, relation):
+    """Subquery: how many rows of `relation` point at the photo (no articles import: the relation is reverse)."""
+    model = Photo._meta.get_field(relation).related_model
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{model_related_field: OuterRef("pk")})
+            .order_by()
+            .values(model_related_field)
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
 
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "__str__", "credit", "dimensions", "uploaded_at"]
+    form = PhotoAdminForm
+    list_display = ["thumbnail", "__str__", "credit_label", "dimensions", "used_in", "uploaded_at"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["credit__kind", "credit"]
     search_fields = ["caption", "alt_text", "credit__name"]
     autocomplete_fields = ["credit"]
     list_select_related = ["credit"]
-    readonly_fields = ["preview"]
-    fields = ["image", "preview", "alt_text", "caption", "credit"]
+    readonly_fields = ["preview", "usage", "rendition_summary"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview", ("focal_x", "focal_y")]}),
+        ("Description and credit", {"fields": ["alt_text", "caption", "credit"]}),
+        ("In use", {"fields": ["usage", "rendition_summary"]}),
+    ]
+
+    class Media:
+        js = ["photos/focal_point.js"]
+        css = {"all": ["photos/focal_point.css"]}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("renditions")
+        return queryset.annotate(
+            hero_uses=_count("hero_photo", "hero_of"), inline_uses=_count("photo", "article_uses")
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # nothing is in use before the first save
+            return [(None, {"fields": ["image", "preview", ("focal_x", "focal_y")]}), self.fieldsets[1]]
+        return self.fieldsets
 
     @admin.display(description="")
     def thumbnail(self, photo):
-        return format_html('<img src="{}" alt="" style="height:48px;width:auto;">', photo.image.url) if photo.image else ""
+        rendition = best_rendition(photo, THUMBNAIL_RATIO, 160, "webp") or best_rendition(photo, THUMBNAIL_RATIO, 160, "jpeg")
+        if rendition:
+            return format_html(
+                '<img src="{}" alt="" width="64" height="64" loading="lazy" style="object-fit:cover;">', rendition.file.url
+            )
+        return format_html('<img src="{}" alt="" style="height:64px;width:auto;">', photo.image.url) if photo.image else ""
+
+    @admin.display(description="Credit", ordering="credit__name")
+    def credit_label(self, photo):
+        return photo.credit.label
+
+    @admin.display(description="Used in", ordering=F("hero_uses") + F("inline_uses"))
+    def used_in(self, photo):
+        n = getattr(photo, "hero_uses", 0) + getattr(photo, "inline_uses", 0)
+        return f"{n} stor{'y' if n == 1 else 'ies'}" if n else "—"
 
     @admin.display(description="Preview")
     def preview(self, photo):
-        return format_html('<img src="{}" alt="" style="max-height:240px;width:auto;">', photo.image.url) if photo.image else "—"
+        """The picture to click on: the click sets the focal point (static/photos/focal_point.js)."""
+        src = ""
+        if photo and photo.pk and photo.image:
+            rendition = best_rendition(photo, "original", 960, "jpeg")
+            src = rendition.file.url if rendition else photo.image.url
+        return format_html(
+            '<div class="focal-picker" data-focal-picker data-has-image="{}">'
+            '<img src="{}" alt="" class="focal-picker__image">'
+            '<span class="focal-picker__marker" aria-hidden="true"></span></div>'
+            '<p class="help">Click the main subject: the 16:9, 4:3 and square crops keep it in frame.</p>',
+            "1" if src else "0", src,
+        )
+
+    @admin.display(description="Used in")
+    def usage(self, photo):
+        ids = sorted(photo.story_ids(), reverse=True) if photo.pk else []
+        if not ids:
+            return "Not used in any story yet."
+        stories = list(photo.hero_of.model.objects.filter(pk__in=ids).order_by("-pk").values_list("pk", "headline")[:50])
+
+        def link(pk):
+            try:
+                return reverse("admin:articles_article_change", args=[pk])
+            except NoReverseMatch:  # pragma: no cover - articles admin not installed
+                return "#"
+
+        items = format_html_join("", '<li><a href="{}">{}</a></li>', ((link(pk), headline) for pk, headline in stories))
+        return format_html(
+            "<strong>Used in {} stor{}</strong><ul>{}</ul>", len(ids), "y" if len(ids) == 1 else "ies", items
+        )
+
+    @admin.display(description="Renditions")
+    def rendition_summary(self, photo):
+        renditions = list(photo.renditions.all()) if photo.pk else []
+        if not renditions:
+            return "None yet: pages show the original until `manage.py rebuild_renditions` makes them."
+        rows = []
+        for ratio, _ in Rendition.Ratio.choices:
+            widths = sorted({r.width for r in renditions if r.ratio == ratio})
+            if widths:
+                rows.append((ratio, ", ".join(str(w) for w in widths)))
+        return format_html(
+            "{} files, WebP and JPEG<ul>{}</ul>",
+            len(renditions),
+            format_html_join("", "<li>{}: {} px wide</li>", rows),
+        )
 
     @admin.display(description="Size")
     def dimensions(self, photo):
         return f"{photo.width}×{photo.height}" if photo.width else ""
 
     def save_model(self, request, obj, form, change):
-        if "image" in form.changed_data and obj.image:
-            digest = hashlib.sha256()
-            for chunk in obj.image.chunks():
-                digest.update(chunk)
-            obj.checksum = digest.hexdigest()
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)

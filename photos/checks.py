@@ -1,0 +1,169 @@
+"""What an uploaded picture must be before anything is written: one function for the admin form and wire ingest.
+
+`prepare_upload(data, name)` checks the bytes (size, real format, pixel count from the header *before* decoding, a
+full decode) and returns the original re-encoded from its pixels: EXIF orientation applied, EXIF/XMP/GPS and comments
+dropped, the ICC colour profile kept. Anything else raises `BadImage` with a sentence an editor can act on.
+"""
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow reads only these; it never tries its other parsers (EPS, PSD, TIFF…) on an upload.
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# What the stored original is re-encoded as. A GIF keeps its first frame only, as a PNG.
+STORED_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+STORED_EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000
+
+
+class BadImage(ValueError):
+    """The bytes are not a picture we accept; the message is shown to the editor / on the ingest line."""
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_pixels() -> int:
+    return int(getattr(settings, "PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+@dataclass
+class PreparedUpload:
+    file: ContentFile  # the stripped original, named "<stem>.<ext of the stored format>"
+    checksum: str  # sha256 of the bytes as uploaded (wire de-duplication compares these)
+    source_format: str  # JPEG, PNG, WEBP or GIF: what the upload really was
+    width: int
+    height: int
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _looks_like_markup(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") or b"<svg" in head
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """The decoded picture, or BadImage. Dimensions are checked from the header before any pixel is decoded."""
+    if not data:
+        raise BadImage("The file is empty.")
+    if len(data) > max_bytes():
+        raise BadImage(f"The file is {_megabytes(len(data))}; pictures may be at most {_megabytes(max_bytes())}.")
+    try:
+        # Reads the header only. Pillow's own bomb guard (2 × MAX_IMAGE_PIXELS) may fire here for absurd sizes;
+        # ours below is the one that counts and does not depend on that global.
+        image = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
+    except Image.DecompressionBombError as exc:
+        raise BadImage(_too_many_pixels_message()) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        if _looks_like_markup(data):
+            raise BadImage("SVG and other text files are not accepted: upload a JPEG, PNG, WebP or GIF picture.") from exc
+        raise BadImage("This is not a JPEG, PNG, WebP or GIF picture (whatever its name says).") from exc
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise BadImage("The picture has no pixels.")
+    if width * height > max_pixels():
+        raise BadImage(_too_many_pixels_message(width, height))
+    try:
+        image.load()  # a truncated or corrupt file fails here, not later on a reader's request
+    except Image.DecompressionBombError as exc:
+        raise BadImage(_too_many_pixels_message(width, height)) from exc
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+        raise BadImage(f"The {image.format} file is damaged or incomplete; export it again and re-upload.") from exc
+    return image
+
+
+def _too_many_pixels_message(width: int | None = None, height: int | None = None) -> str:
+    size = f" ({width}×{height})" if width else ""
+    return f"The picture is too large{size}: at most {max_pixels() / 1_000_000:g} megapixels are accepted."
+
+
+def clean_pixels(image: Image.Image) -> tuple[Image.Image, bytes | None]:
+    """Orientation applied, in RGB or RGBA, with no metadata attached; and the ICC profile worth keeping."""
+    icc = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
+    upright = ImageOps.exif_transpose(image) or image
+    has_alpha = upright.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in upright.info
+    if upright.mode not in ("RGB", "RGBA") or (upright.mode == "RGB" and has_alpha):
+        upright = upright.convert("RGBA" if has_alpha else "RGB")
+    upright.info = {}  # EXIF (GPS, camera), XMP, comments: none of it is written back
+    return upright, icc or None
+
+
+def encode(image: Image.Image, fmt: str, *, icc: bytes | None = None, quality: int = 82) -> bytes:
+    """Bytes of `image` in JPEG, PNG or WEBP, with no EXIF/XMP; only the ICC profile if given."""
+    buffer = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    if fmt == "JPEG":
+        if image.mode != "RGB":
+            image = flatten(image)
+        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True, **extra)
+    elif fmt == "WEBP":
+        image.save(buffer, "WEBP", quality=quality, method=4, **extra)
+    elif fmt == "PNG":
+        image.save(buffer, "PNG", optimize=False, **extra)
+    else:  # pragma: no cover - callers pass one of the three
+        raise ValueError(fmt)
+    return buffer.getvalue()
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """RGB on white: transparent pictures as JPEG."""
+    if image.mode == "RGB":
+        return image
+    rgba = image.convert("RGBA")
+    background = Image.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
+
+
+def safe_stem(name: str) -> str:
+    stem = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+    return slugify(stem)[:60].strip("-_") or "photo"
+
+
+def prepare_upload(data: bytes, name: str = "") -> PreparedUpload:
+    """Check an upload and re-encode it as the original readers may be served. Raises BadImage; writes nothing."""
+    image = open_checked(data)
+    source_format = image.format
+    with image:
+        pixels, icc = clean_pixels(image)
+    stored = STORED_FORMAT[source_format]
+    quality = 92 if stored == "JPEG" else 90
+    try:
+        encoded = encode(pixels, stored, icc=icc, quality=quality)
+    except (OSError, ValueError) as exc:
+        raise BadImage(f"The picture could not be re-encoded ({exc.__class__.__name__}).") from exc
+    return PreparedUpload(
+        file=ContentFile(encoded, name=f"{safe_stem(name)}.{STORED_EXTENSION[stored]}"),
+        checksum=checksum(data),
+        source_format=source_format,
+        width=pixels.width,
+        height=pixels.height,
+    )
+
+
+def read_upload(uploaded) -> bytes:
+    """The bytes of an uploaded file, refusing one over the limit before reading it."""
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > max_bytes():
+        raise BadImage(f"The file is {_megabytes(size)}; pictures may be at most {_megabytes(max_bytes())}.")
+    uploaded.seek(0)
+    data = uploaded.read(max_bytes() + 1)
+    uploaded.seek(0)
+    return data
