@@ -1,18 +1,77 @@
-"""Where inline advertisements go in a story body (blocks split at save time)."""
+"""Where inline advertisements go in a story body (blocks split at save time).
+
+The rules, per inline slot (AdSlot.after_paragraph / repeat_every / min_paragraphs):
+
+- the first ad follows paragraph N, then one follows every K paragraphs after that;
+- a story with fewer than M paragraphs carries none;
+- an ad only ever follows a paragraph, so it never sits between a subheading and the text it introduces;
+- an ad never follows the last block (the end-of-article slot is there), and two ads always have real
+  text between them: empty paragraphs (``<p></p>``, ``<p>&nbsp;</p>``, ``<p><br></p>``) count neither as
+  paragraphs nor as separation.
+
+Pure functions of the blocks: a reader's request does not parse HTML beyond a cheap emptiness check.
+"""
+import re
+from dataclasses import dataclass
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TAG = re.compile(r"<[^>]*>")
+_BLANK = re.compile(r"(&nbsp;|&#160;|&#xa0;|\s|\u00a0)+", re.IGNORECASE)
 
 
-def body_with_inline_ad(blocks: list[dict], after_paragraph: int | None) -> list[dict]:
-    """Mark the block after which the inline ad goes: after paragraph N, never as the last block."""
-    marked, paragraphs, placed = [], 0, False
-    for index, block in enumerate(blocks):
-        paragraphs += block["kind"] == "p"
-        ad_after = (
-            not placed
-            and after_paragraph is not None
-            and block["kind"] == "p"
-            and paragraphs == after_paragraph
-            and index < len(blocks) - 1
-        )
-        placed = placed or ad_after
-        marked.append({**block, "ad_after": ad_after})
-    return marked
+@dataclass(frozen=True)
+class InlineRules:
+    after: int  # N: the first ad follows this paragraph
+    every: int | None = None  # K: then every K paragraphs; None: once
+    min_paragraphs: int = 0  # M: no ad in stories with fewer paragraphs
+
+    @classmethod
+    def coerce(cls, rules: "InlineRules | int | None") -> "InlineRules | None":
+        if rules is None or isinstance(rules, InlineRules):
+            return rules
+        return cls(after=int(rules))  # the original call: after paragraph N, once
+
+
+def is_empty(block: dict) -> bool:
+    """A block with no visible text or media (an empty paragraph left by the editor)."""
+    html = block.get("html", "")
+    if "<img" in html or "<hr" in html:
+        return False
+    return not _BLANK.sub("", _TAG.sub("", html))
+
+
+def inline_positions(blocks: list[dict], rules: "InlineRules | int | None") -> list[int]:
+    """Indexes of the blocks an inline ad follows."""
+    rules = InlineRules.coerce(rules)
+    if rules is None or rules.after < 1:
+        return []
+    text = [not is_empty(block) for block in blocks]
+    paragraphs = [i for i, block in enumerate(blocks) if block["kind"] == "p" and text[i]]
+    if len(paragraphs) < max(rules.min_paragraphs, 1):
+        return []
+    last_content = max((i for i, has_text in enumerate(text) if has_text), default=-1)
+    every = max(rules.every, 2) if rules.every else None
+
+    positions: list[int] = []
+    target = rules.after
+    for count, index in enumerate(paragraphs, start=1):
+        if count < target:
+            continue
+        if index >= last_content:
+            break  # nothing (but empty paragraphs) would follow: never the last block
+        # The paragraph at `index` has text and follows the previous ad, so two ads are never adjacent.
+        positions.append(index)
+        if every is None:
+            break
+        target = count + every
+    return positions
+
+
+def body_with_inline_ad(blocks: list[dict], rules: "InlineRules | int | None") -> list[dict]:
+    """The blocks, each marked ``ad_after`` when the inline ad follows it.
+
+    ``rules`` is the inline slot's InlineRules (``ads.services.inline_rules()``); a bare number N still means
+    "after paragraph N, once".
+    """
+    positions = set(inline_positions(blocks, rules))
+    return [{**block, "ad_after": index in positions} for index, block in enumerate(blocks)]

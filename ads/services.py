@@ -1,9 +1,13 @@
-"""Slot lookup for templates: one cached map, so a page's ad slots cost no queries per slot."""
+"""Slot lookup for templates (one cached map, so a page's ad slots cost no queries per slot) and the one way
+creatives are written."""
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
-from .models import AdSlot
+from .models import HTML_CREATIVE_PERMISSION, AdSlot, Creative
+from .placement import InlineRules
 
-CACHE_KEY = "ads:slot-map:v1"
+CACHE_KEY = "ads:slot-map:v2"
 CACHE_SECONDS = 300
 
 
@@ -21,6 +25,8 @@ def slot_map() -> dict[str, dict]:
             "width": slot.width,
             "height": slot.height,
             "after_paragraph": slot.after_paragraph,
+            "repeat_every": slot.repeat_every,
+            "min_paragraphs": slot.min_paragraphs,
             "creative": None
             if creative is None
             else {
@@ -38,6 +44,31 @@ def forget_slots() -> None:
     cache.delete(CACHE_KEY)
 
 
-def inline_after_paragraph() -> int | None:
-    slot = slot_map().get("inline")
-    return slot["after_paragraph"] if slot else None
+def inline_rules(key: str = "inline") -> InlineRules | None:
+    """The inline slot's placement rules (after paragraph N, then every K, none below M paragraphs)."""
+    slot = slot_map().get(key)
+    if not slot or not slot["after_paragraph"]:
+        return None
+    return InlineRules(after=slot["after_paragraph"], every=slot["repeat_every"], min_paragraphs=slot["min_paragraphs"])
+
+
+# The name articles/views.py imports; it now returns the full rules, which body_with_inline_ad takes.
+inline_after_paragraph = inline_rules
+
+
+def may_enter_html(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(HTML_CREATIVE_PERMISSION))
+
+
+@transaction.atomic
+def save_creative(creative: Creative, *, user) -> Creative:
+    """Validate and save a creative. HTML and third-party tags are Ad operations' alone: creating one, turning a
+    creative into one, or changing one needs the ``ads.add_html_creative`` permission, whatever the caller."""
+    touches_html = creative.kind == Creative.Kind.HTML or (
+        creative.pk is not None and Creative.objects.filter(pk=creative.pk, kind=Creative.Kind.HTML).exists()
+    )
+    if touches_html and not may_enter_html(user):
+        raise PermissionDenied("Only Ad operations may enter HTML or third-party tag creatives.")
+    creative.full_clean()
+    creative.save()
+    return creative

@@ -1,15 +1,25 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from ads.services import slot_map
 
 register = template.Library()
 
 
-@register.simple_tag
-def ad_slot(key: str):
-    """Render a slot's label and reserved box (with its house creative, if any)."""
+@register.simple_tag(takes_context=True)
+def ad_slot(context, key: str):
+    """Render a slot's label and reserved box with its house creative (the no-JavaScript fallback).
+
+    The page may be cached whole, so the campaign creative is not chosen here: static/ads/slots.js asks the slot's
+    serve URL for it on each view. The page's section (the `section` in the context, if any) goes with it for
+    targeting.
+    """
     slot = slot_map().get(key)
     if slot is None:
         return ""
-    return render_to_string("ads/slot.html", {"slot": slot})
+    section = getattr(context.get("section"), "slug", "") or ""
+    serve_url = reverse("ads:serve", args=[key]) + (f"?{urlencode({'section': section})}" if section else "")
+    return render_to_string("ads/slot.html", {"slot": slot, "serve_url": serve_url})
