@@ -4,6 +4,7 @@ Each item is atomic: pictures are read first, then every row is written in one t
 through articles.services, so a rejected item changes nothing and the others still import.
 """
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -76,6 +77,9 @@ def ingest_file(path: Path, *, publish: bool = False) -> IngestResult:
 
 
 def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> IngestResult:
+    uri_limit = Article._meta.get_field("wire_uri").max_length
+    if len(item.uri) > uri_limit:  # PostgreSQL would refuse the row mid-import
+        raise WireItemRejected(f"uri longer than {uri_limit} characters")
     existing = Article.objects.filter(wire_uri=item.uri).first()
     if existing and not is_newer(item, existing.wire_version or None, existing.wire_version_created):
         return IngestResult("unchanged", item.uri, existing.public_url)
@@ -117,12 +121,29 @@ def _fetch(url: str) -> bytes:
     return data
 
 
+# A subject whose URI is a Newsroom section page (".../section/<slug>/", as our ninjs export writes it).
+_SECTION_URI = re.compile(r"/section/([-a-z0-9_]+)/?$")
+
+
+def _section_from_uri(subject, by_slug: dict) -> Section | None:
+    match = _SECTION_URI.search(urlparse(subject.code.strip().lower()).path) if subject.code else None
+    return by_slug.get(match.group(1)) if match else None
+
+
 def _section_and_tags(item: WireItem) -> tuple[Section, list[str]]:
-    sections = {s.name.lower(): s for s in Section.objects.all()}
-    sections.update({s.slug: s for s in sections.values()})
-    chosen, tags = None, []
+    by_slug = {s.slug: s for s in Section.objects.all()}
+    sections = {s.name.lower(): s for s in by_slug.values()}
+    sections.update(by_slug)
+    # A section named by its URI wins (whatever its name is here); otherwise the first subject naming one.
+    named = next(
+        ((subject, section) for subject in item.subjects if (section := _section_from_uri(subject, by_slug))), None
+    )
+    chosen, tags = (named[1] if named else None), []
     for subject in item.subjects:
-        keys = {subject.name.strip().lower(), slugify(subject.name), subject.code.strip().lower().rsplit("/", 1)[-1]}
+        if named and subject is named[0]:
+            continue
+        last_segment = subject.code.strip().lower().rstrip("/").rsplit("/", 1)[-1]
+        keys = {subject.name.strip().lower(), slugify(subject.name), last_segment}
         match = next((sections[k] for k in keys if k and k in sections), None)
         if match and chosen is None:
             chosen = match

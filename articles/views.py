@@ -13,6 +13,7 @@ from photos.models import foot_credit_line
 from reporters.models import Reporter
 
 from .models import Article, Section
+from .related import most_recent, related_stories
 
 
 def _page(request, queryset):
@@ -74,5 +75,7 @@ def _article_context(article, preview=False):
         "foot_credit_line": foot_credit_line(article.foot_credits()),
         "section": article.section,
         "preview": preview,
+        "related": related_stories(article),
+        "most_recent": most_recent(article),
     }
 
