@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core.admin_paginator import EstimatedCountPaginator
 from core.timefmt import reader_datetime
 
 from . import services
@@ -45,6 +46,9 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["section"]
     list_per_page = 50
+    # Large archives: no second COUNT(*) for "N total", and the unfiltered count is an estimate.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["hero_photo", "section"]
     readonly_fields = ["preview_link", "history", "published_ist", "updated_ist", "pending_updates"]

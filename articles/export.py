@@ -5,8 +5,8 @@ back (articles.ingest): importing it into another Newsroom reproduces the story 
 standfirst, body HTML, byline order, section, tags, Published and Updated to the second, photos
 with their captions, alt texts and credits). See docs/decisions.md "ninjs export".
 
-Fixed cost: the story page's own queryset (Article.objects.for_page(): the story, its bylines,
-tags, photos and their renditions), whatever the number of photos, bylines or tags.
+Fixed cost: Article.objects.for_export() (the story, its bylines, tags, photos and their
+renditions), whatever the number of photos, bylines or tags.
 """
 import mimetypes
 from urllib.parse import urljoin, urlsplit
@@ -115,7 +115,7 @@ def picture_ninjs(photo, name: str) -> dict:
 
 
 def story_ninjs(article: Article) -> dict:
-    """The ninjs 3.1 document of a story loaded with Article.objects.for_page()."""
+    """The ninjs 3.1 document of a story loaded with Article.objects.for_export()."""
     headlines = [{"role": "main", "contentType": "text/plain", "value": article.headline}]
     if article.standfirst:
         headlines.append({"role": "summary", "contentType": "text/plain", "value": article.standfirst})
@@ -160,5 +160,5 @@ def story_ninjs(article: Article) -> dict:
 
 
 def story_json(request, slug):
-    article = get_object_or_404(Article.objects.live().for_page(), slug=slug)
+    article = get_object_or_404(Article.objects.live().for_export(), slug=slug)
     return JsonResponse(story_ninjs(article), json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -73,12 +73,15 @@ class ArticleQuerySet(models.QuerySet):
         ).order_by("-published_at", "-id")
 
     def for_page(self):
-        # The hero's renditions come with for_listing(); the story's other photos bring theirs for JSON-LD/exports.
+        """The story page: the card's needs plus tags and the inline photos with their credits."""
         return self.for_listing().prefetch_related(
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
-            "inline_photos__photo__renditions",
         )
+
+    def for_export(self):
+        """The ninjs export also lists every photo's renditions (the page shows only the hero's)."""
+        return self.for_page().prefetch_related("inline_photos__photo__renditions")
 
 
 class Article(models.Model):
@@ -135,6 +138,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_live_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
             models.Index(fields=["-modified_at"], name="article_modified_idx"),
+            # The admin list and anything else ordered by publication regardless of status.
+            models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
             models.Index(fields=["expires_at"], name="article_expiry_idx", condition=Q(expires_at__isnull=False)),
         ]
         permissions = [

@@ -1,7 +1,6 @@
 """Public pages. Every listing starts from Article.objects.live() and costs a fixed number of queries."""
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,12 +12,12 @@ from photos.models import foot_credit_line
 from reporters.models import Reporter
 
 from .models import Article, Section
+from .pagination import page_of
 from .related import most_recent, related_stories
 
 
 def _page(request, queryset):
-    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
-    return paginator.get_page(request.GET.get("page"))
+    return page_of(queryset, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
 
 
 def home(request):
