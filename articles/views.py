@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from ads.placement import body_with_inline_ad
-from ads.services import inline_after_paragraph
+from ads.services import inline_rules
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
@@ -69,7 +69,7 @@ def article_preview(request, pk):
 def _article_context(article, preview=False):
     return {
         "article": article,
-        "body": body_with_inline_ad(article.body_blocks, inline_after_paragraph()),
+        "body": body_with_inline_ad(article.body_blocks, inline_rules()),
         "bylines": article.ordered_reporters(),
         "foot_credit_line": foot_credit_line(article.foot_credits()),
         "section": article.section,

@@ -17,7 +17,12 @@ class ImportMapCSPMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        # Only the admin has import maps; public pages (and cached hits) skip the scan.
+        if (
+            not request.path.startswith("/admin/")
+            or "text/html" not in response.get("Content-Type", "")
+            or getattr(response, "streaming", False)
+        ):
             return response
         hashes = [
             "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_INSTANT_KEY = "pagecache:next-instant:{generation}"
@@ -95,6 +95,7 @@ class PageCacheMiddleware:
             if valid_until > now:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
+                set_response_etag(response)  # hashed once here, not on every hit
                 cache.set(key, (valid_until, response), int(valid_until - now) + 1)
             response["X-Page-Cache"] = "miss"
         return response

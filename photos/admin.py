@@ -20,7 +20,8 @@ class CreditAdmin(admin.ModelAdmin):
     fields = ["name", "kind", "prefix"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(photo_count=Count("photos"))
+        # Annotating drops Meta.ordering from the query; keep the list (and its autocomplete) ordered.
+        return super().get_queryset(request).annotate(photo_count=Count("photos")).order_by("name")
 
     @admin.display(description="Printed as")
     def label(self, credit):
