@@ -200,11 +200,16 @@ def publish(article: Article, *, user=None, at: datetime | None = None, updated_
     if not already_live_once:
         article.published_at = at or now
         article.updated_at = max(updated_at or article.published_at, article.published_at)
-    article.status = Article.Status.PUBLISHED
+    return _move_to(article, Article.Status.PUBLISHED, user, Revision.Kind.PUBLISHED)
+
+
+def _move_to(article: Article, status: str, user, kind: str, note: str = "") -> Article:
+    """A status change on a locked row: one more edit version, and a revision that says so."""
+    article.status = status
     article.modified_by = user
     article.edit_version += 1
     article.save()
-    _record(article, Revision.Kind.PUBLISHED, user)
+    _record(article, kind, user, note=note)
     return article
 
 
@@ -214,12 +219,7 @@ def unpublish(article: Article, *, user=None) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status != Article.Status.PUBLISHED:
         return article
-    article.status = Article.Status.UNPUBLISHED
-    article.modified_by = user
-    article.edit_version += 1
-    article.save()
-    _record(article, Revision.Kind.UNPUBLISHED, user)
-    return article
+    return _move_to(article, Article.Status.UNPUBLISHED, user, Revision.Kind.UNPUBLISHED)
 
 
 @transaction.atomic
@@ -227,12 +227,7 @@ def submit_for_review(article: Article, *, user=None) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status not in (Article.Status.DRAFT, Article.Status.UNPUBLISHED):
         return article
-    article.status = Article.Status.REVIEW
-    article.modified_by = user
-    article.edit_version += 1
-    article.save()
-    _record(article, Revision.Kind.SUBMITTED, user)
-    return article
+    return _move_to(article, Article.Status.REVIEW, user, Revision.Kind.SUBMITTED)
 
 
 @transaction.atomic
@@ -240,12 +235,7 @@ def return_to_draft(article: Article, *, user=None) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.PUBLISHED:
         _require(user, "articles.publish_article")
-    article.status = Article.Status.DRAFT
-    article.modified_by = user
-    article.edit_version += 1
-    article.save()
-    _record(article, Revision.Kind.SAVED, user, note="Returned to draft")
-    return article
+    return _move_to(article, Article.Status.DRAFT, user, Revision.Kind.SAVED, note="Returned to draft")
 
 
 # --- Snapshots: restoring revisions and scheduled updates -------------------------------------
