@@ -1,7 +1,7 @@
 """Whole-page caching for anonymous readers that never serves stale news.
 
-Every cached page is stored under the current *generation*, a counter in the shared cache
-(Redis in production). Any change a page could show (a story published, updated, queued for
+Every cached page is stored with the *generation* it was made under, a counter in the shared
+cache (Redis in production); a page of an older generation is never served. Any change a page could show (a story published, updated, queued for
 later, corrected or unpublished; a photo, credit, section, reporter or ad slot edited) bumps
 the generation, so every app server misses at once: a correction is live everywhere on the
 next request. A page also never outlives the next scheduled instant (a story going live or
@@ -19,7 +19,7 @@ from django.utils.cache import patch_cache_control, set_response_etag
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_INSTANT_KEY = "pagecache:next-instant:{generation}"
-PAGE_KEY = "pagecache:page:{generation}:{path}"
+PAGE_KEY = "pagecache:page:{path}"
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
 
 
@@ -75,13 +75,16 @@ class PageCacheMiddleware:
             if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        gen = generation()
-        key = PAGE_KEY.format(generation=gen, path=request.get_full_path())
-        cached = cache.get(key)
-        # The entry carries its own deadline: backend TTLs are whole seconds (and time-travel tests
-        # cannot move Redis's clock), but a go-live instant must hold to the second.
-        if cached is not None and timezone.now().timestamp() < cached[0]:
-            response = cached[1]
+        key = PAGE_KEY.format(path=request.get_full_path())
+        # One round trip for both: the current generation and the stored page.
+        found = cache.get_many([GENERATION_KEY, key])
+        gen = int(found[GENERATION_KEY]) if GENERATION_KEY in found else generation()
+        cached = found.get(key)
+        # A stored page counts only if it was stored under the current generation and before its own
+        # deadline: backend TTLs are whole seconds (and time-travel tests cannot move Redis's clock),
+        # but a go-live instant must hold to the second.
+        if cached is not None and cached[0] == gen and timezone.now().timestamp() < cached[1]:
+            response = cached[2]
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -96,7 +99,7 @@ class PageCacheMiddleware:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
                 set_response_etag(response)  # hashed once here, not on every hit
-                cache.set(key, (valid_until, response), int(valid_until - now) + 1)
+                cache.set(key, (gen, valid_until, response), int(valid_until - now) + 1)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -62,11 +62,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Outside the session, auth and CSP layers: a cached page (stored with its headers) costs no
+    # query and no header work.
+    "core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.ImportMapCSPMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
-    # Outside the session and auth layers: a cached page for an anonymous reader costs no query.
-    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
