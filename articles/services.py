@@ -89,13 +89,16 @@ def _announce(article_id: int, kind: str) -> None:
     transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
 
 
-def _record(article: Article, kind: str, user, *, minor: bool = False, note: str = "") -> Revision:
-    """Keep a revision and announce the change once the transaction commits."""
-    fresh = Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk)
+def _current_snapshot(article: Article) -> dict:
+    return snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
+
+
+def _record(article: Article, kind: str, user, *, snap: dict | None = None, minor: bool = False, note: str = "") -> Revision:
+    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits."""
     _announce(article.pk, kind)
     return Revision.objects.create(
-        article=article, kind=kind, snapshot=snapshot(fresh), edit_version=fresh.edit_version,
-        created_by=user, minor=minor, note=note[:250],
+        article=article, kind=kind, snapshot=snap if snap is not None else _current_snapshot(article),
+        edit_version=article.edit_version, created_by=user, minor=minor, note=note[:250],
     )
 
 
@@ -156,7 +159,7 @@ def save_story(
     article.save()
     _write_related(article, related)
 
-    after = snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
+    after = _current_snapshot(article)
     content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True
     fields = []
     # A scheduled update moves Updated to its go-live instant even if the story went live after it was queued.
@@ -172,7 +175,8 @@ def save_story(
     if fields:
         article.save(update_fields=fields)
     if creating or content_changed or fields:
-        _record(article, kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED), user, minor=minor, note=note)
+        kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
+        _record(article, kind, user, snap=after, minor=minor, note=note)
     return article
 
 
