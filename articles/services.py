@@ -18,6 +18,7 @@ from reporters.models import Reporter
 
 from .blocks import split_blocks
 from .models import Article, ArticlePhoto, Byline, Revision
+from .revisions import describe_conflict
 from .signals import story_changed
 
 # Fields whose change readers can see; a save that changes none of them is not an update.
@@ -25,12 +26,11 @@ CONTENT_KEYS = ("headline", "standfirst", "body", "section", "reporters", "tags"
 
 
 class EditConflict(Exception):
-    """Someone saved the story after this editor opened it."""
+    """Someone saved the story after this editor opened it (the message says who and what, as the form does)."""
 
-    def __init__(self, current: Article, changes: list[str]):
+    def __init__(self, current: Article, seen_version: int):
         self.current = current
-        self.changes = changes
-        super().__init__("This story was changed by someone else after you opened it.")
+        super().__init__(describe_conflict(current.pk, seen_version))
 
 
 @dataclass
@@ -143,8 +143,7 @@ def save_story(
     else:
         current = Article.objects.select_for_update().get(pk=article.pk)
         if expected_version is not None and current.edit_version != expected_version:
-            latest = current.revisions.first()
-            raise EditConflict(current, _describe_change(latest))
+            raise EditConflict(current, expected_version)
         before = snapshot(current)
         # Status and its instants move only through publish()/unpublish()/submit_for_review().
         article.status = current.status
@@ -178,13 +177,6 @@ def save_story(
         kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
         _record(article, kind, user, snap=after, minor=minor, note=note)
     return article
-
-
-def _describe_change(revision: Revision | None) -> list[str]:
-    if revision is None:
-        return []
-    who = revision.created_by.get_username() if revision.created_by else "someone"
-    return [f"{revision.get_kind_display()} by {who} at {timezone.localtime(revision.created_at):%H:%M:%S IST}"]
 
 
 def _require(user, perm: str) -> None:

@@ -178,3 +178,17 @@ def test_update_must_follow_first_publication():
         with pytest.raises(ValidationError):
             queue(story, "too early", TEN_AM + timedelta(hours=1))
     assert make_reporter()
+
+
+@pytest.mark.django_db
+def test_service_refuses_a_save_from_an_older_version_with_the_forms_message():
+    story = make_story(headline="First")
+    seen = story.edit_version
+    story.headline = "Second"
+    services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+    stale = Article.objects.get(pk=story.pk)
+    stale.headline = "Third"
+    with pytest.raises(services.EditConflict) as refused:
+        services.save_story(stale, services.Related(stale.ordered_reporters(), [], []), expected_version=seen)
+    assert "changed this story" in str(refused.value) and "headline" in str(refused.value)
+    assert Article.objects.get(pk=story.pk).headline == "Second"
