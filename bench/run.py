@@ -181,7 +181,7 @@ def run_size(size):
         }
     finally:
         server.stop()
-    say(f"| page | req/s | p50 ms | p99 ms | SQL queries (uncached render) | errors |")
+    say("| page | req/s | p50 ms | p99 ms | SQL queries (uncached render) | errors |")
     say("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, result, queries in rows:
         say(f"| {name} | {result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} | {queries} | {result['errors']} |")
