@@ -10,8 +10,8 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from core import slugs
 from core.sanitize import sanitize_body
 from photos.models import Photo
 from reporters.models import Reporter
@@ -63,11 +63,7 @@ def changed_keys(before: dict, after: dict) -> list[str]:
 
 
 def unique_slug(headline: str, exclude_pk: int | None = None) -> str:
-    base = slugify(headline)[:200] or "story"
-    slug, n = base, 2
-    while Article.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slugs.unique_slug(Article.objects.exclude(pk=exclude_pk), headline, fallback="story", max_length=200)
 
 
 def _write_related(article: Article, related: Related) -> None:

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
+
+from core.slugs import unique_slug
 
 
 class ReporterQuerySet(models.QuerySet):
@@ -43,11 +44,7 @@ class Reporter(models.Model):
 
     @classmethod
     def unique_slug(cls, name: str) -> str:
-        base = slugify(name)[:120] or "reporter"
-        slug, n = base, 2
-        while cls.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return unique_slug(cls.objects.all(), name, fallback="reporter", max_length=120)
 
 
 def join_names(names: list[str]) -> str:
