@@ -175,11 +175,11 @@ def _write(item, existing, pictures, publish, notes):
     embargoed = bool(item.embargoed_until and item.embargoed_until > now)
     if publish and embargoed and existing and existing.status == Article.Status.PUBLISHED:
         # A newer version of a live story under embargo: readers keep the current one until then.
-        draft = Article(
-            headline=item.headline[:250], slug=existing.slug, standfirst=item.standfirst[:600], body=item.body_html,
-            section=section, hero_photo=hero, correction_note=existing.correction_note,
+        snap = services.new_version_of(
+            existing, services.Related(reporters=reporters, tags=tags, photos=others),
+            headline=item.headline[:250], standfirst=item.standfirst[:600], body=item.body_html,
+            section=section, hero_photo=hero,
         )
-        snap = services.snapshot_of(draft, services.Related(reporters=reporters, tags=tags, photos=others))
         services.queue_update(existing, snap, go_live_at=item.embargoed_until, note=f"Wire version {item.version or ''}".strip())
         existing.wire_version = (item.version or "")[:40]
         existing.wire_version_created = item.version_created

@@ -270,6 +270,15 @@ def snapshot_of(article: Article, related: Related) -> dict:
     }
 
 
+def new_version_of(article: Article, related: Related, *, headline, standfirst, body, section, hero_photo) -> dict:
+    """The snapshot of a new version of a live story (a scheduled update): its content, the story's URL and note."""
+    draft = Article(
+        headline=headline, slug=article.slug, standfirst=standfirst, body=body,
+        section=section, hero_photo=hero_photo, correction_note=article.correction_note,
+    )
+    return snapshot_of(draft, related)
+
+
 @transaction.atomic
 def restore_revision(revision: Revision, *, user=None) -> Article:
     """Make an old revision current again, as a new revision (history is never rewritten)."""

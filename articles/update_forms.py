@@ -53,9 +53,8 @@ class ScheduledUpdateForm(forms.ModelForm):
 
     def snapshot(self, article: Article) -> dict:
         data = self.cleaned_data
-        draft = Article(
-            headline=data["headline"], slug=article.slug, standfirst=data["standfirst"], body=data["body"],
-            section=data["section"], hero_photo=data["hero_photo"], correction_note=article.correction_note,
-        )
         related = services.Related(reporters=data["byline_reporters"], tags=data["tags"], photos=data["story_photos"])
-        return services.snapshot_of(draft, related)
+        return services.new_version_of(
+            article, related, headline=data["headline"], standfirst=data["standfirst"], body=data["body"],
+            section=data["section"], hero_photo=data["hero_photo"],
+        )
