@@ -196,6 +196,8 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # The content fields are built by the form itself from the snapshot; only these are the model's.
+        kwargs["fields"] = ["go_live_at", "note"]
         form_class = super().get_form(request, obj, change, **kwargs)
         site = self.admin_site
 
