@@ -22,6 +22,13 @@ def can_publish(user) -> bool:
     return user.has_perm("articles.publish_article")
 
 
+def badge(colour: str, text: str) -> str:
+    """A small coloured label for a state in a change list."""
+    return format_html(
+        '<span style="color:#fff;background:{};padding:2px 8px;border-radius:9px;font-size:11px">{}</span>', colour, text
+    )
+
+
 STATE_COLOURS = {
     "draft": "#6b7280", "review": "#b45309", "scheduled": "#1d4ed8",
     "published": "#15803d", "expired": "#6b21a8", "unpublished": "#b91c1c",
@@ -94,10 +101,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="State", ordering="status")
     def state_badge(self, article):
         state = article.state()
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:9px;font-size:11px">{}</span>',
-            STATE_COLOURS.get(state, "#444"), state.capitalize(),
-        )
+        return badge(STATE_COLOURS.get(state, "#444"), state.capitalize())
 
     @admin.display(description="Bylines")
     def bylines_display(self, article):
@@ -235,10 +239,7 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     @admin.display(description="State")
     def state_badge(self, update):
         colours = {"queued": "#1d4ed8", "overdue": "#b91c1c", "applied": "#15803d", "cancelled": "#6b7280"}
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:9px;font-size:11px">{}</span>',
-            colours[update.state], update.state.capitalize(),
-        )
+        return badge(colours[update.state], update.state.capitalize())
 
     def save_model(self, request, obj, form, change):
         services.edit_update(

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from core.timefmt import IST, to_ist
+from core.timefmt import IST, reader_clock, to_ist
 
 from .models import Article, Revision, ScheduledUpdate
 
@@ -110,10 +110,6 @@ def _ist_midnight(instant: datetime) -> datetime:
     return datetime.combine(to_ist(instant).date(), time(0), tzinfo=IST)
 
 
-def _clock(instant: datetime) -> str:
-    return f"{to_ist(instant):%H:%M} IST"
-
-
 def _day_label(midnight: datetime) -> str:
     return f"{midnight:%a} {midnight.day} {midnight:%b}"  # "Mon 30 Nov", no zero padding
 
@@ -167,7 +163,7 @@ def timeline_svg_data(items: list[ScheduleItem], now: datetime, days: int = 7) -
                 "x": x_of(item.when), "shape": shape, "overdue": item.overdue, "label_y": None,
                 "colour": OVERDUE if item.overdue else COLOURS[kind],
                 "href": item.edit_url, "when": item.when,
-                "tooltip": f"{_clock(item.when)} · {item.title} · set by {item.who or 'unknown'}",
+                "tooltip": f"{reader_clock(item.when)} · {item.title} · set by {item.who or 'unknown'}",
             })
         _place_overdue_labels(marks)
         lanes.append({

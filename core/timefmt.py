@@ -41,3 +41,8 @@ def reader_date(instant: datetime) -> str:
 def machine_datetime(instant: datetime) -> str:
     """'2021-03-25T08:07:00+05:30': second precision, explicit IST offset."""
     return to_ist(instant).replace(microsecond=0).isoformat()
+
+
+def reader_clock(instant: datetime) -> str:
+    """'08:07 IST'."""
+    return f"{to_ist(instant):%H:%M} IST"
