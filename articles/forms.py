@@ -90,6 +90,19 @@ def _wrap(widget, field_name, admin_site):
     return RelatedFieldWidgetWrapper(widget, rel, admin_site, can_add_related=True, can_change_related=False)
 
 
+# Form field -> the story relation its autocomplete searches, and whether typing creates a new value.
+RELATED_AUTOCOMPLETES = (("byline_reporters", "reporters", False), ("story_photos", "photos", False), ("tags", "tags", True))
+
+
+def attach_autocompletes(fields, admin_site, *, add_buttons: bool) -> None:
+    """Give the bylines, photos and tags fields their ordered autocomplete widgets (with "+" buttons if asked)."""
+    for name, model_field, creatable in RELATED_AUTOCOMPLETES:
+        field = fields[name]
+        widget = OrderedAutocomplete(Article._meta.get_field(model_field), admin_site, creatable=creatable)
+        widget.choices = field.choices
+        field.widget = _wrap(widget, model_field, admin_site) if add_buttons and not creatable else widget
+
+
 class ArticleAdminForm(forms.ModelForm):
     byline_reporters = OrderedModelMultipleChoiceField(
         queryset=Reporter.objects.all(), required=True, label="Bylines",
@@ -128,14 +141,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, admin_site=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         site = admin_site or admin.site
-        # Form field -> the model relation its autocomplete searches.
-        for name, model_field, creatable in (
-            ("byline_reporters", "reporters", False), ("story_photos", "photos", False), ("tags", "tags", True),
-        ):
-            field = self.fields[name]
-            widget = OrderedAutocomplete(Article._meta.get_field(model_field), site, creatable=creatable)
-            widget.choices = field.choices
-            field.widget = widget if creatable else _wrap(widget, model_field, site)
+        attach_autocompletes(self.fields, site, add_buttons=True)
         instance = self.instance
         if instance.pk and not self.is_bound:
             self.initial.update(

@@ -7,7 +7,7 @@ from photos.models import Photo
 from reporters.models import Reporter
 
 from . import services
-from .forms import IST_HELP, OrderedAutocomplete, OrderedModelMultipleChoiceField, TagNamesField
+from .forms import IST_HELP, OrderedModelMultipleChoiceField, TagNamesField, attach_autocompletes
 from .models import Article, ScheduledUpdate
 
 CONTENT_FIELDS = ["headline", "standfirst", "body", "section", "hero_photo"]
@@ -35,12 +35,7 @@ class ScheduledUpdateForm(forms.ModelForm):
         content["story_photos"] = OrderedModelMultipleChoiceField(
             queryset=Photo.objects.all(), required=False, label="Photos in the story"
         )
-        for name, model_field, creatable in (
-            ("byline_reporters", "reporters", False), ("story_photos", "photos", False), ("tags", "tags", True),
-        ):
-            widget = OrderedAutocomplete(Article._meta.get_field(model_field), site, creatable=creatable)
-            widget.choices = content[name].choices
-            content[name].widget = widget
+        attach_autocompletes(content, site, add_buttons=False)
         self.fields = {**content, **self.fields}
         snap = self.instance.snapshot if self.instance.pk else {}
         if snap and not self.is_bound:
