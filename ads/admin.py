@@ -13,7 +13,7 @@ from core.timefmt import IST, reader_datetime
 
 from . import services
 from .forms import CampaignForm, CreativeForm
-from .models import Advertiser, AdSlot, AdsTxt, Campaign, Creative, DailyStat, HouseCreative
+from .models import AdSlot, AdsTxt, Advertiser, Campaign, Creative, DailyStat, HouseCreative
 from .report import campaign_report, ctr, format_count, format_percent
 
 STATE_COLOURS = {"live": "#15803d", "scheduled": "#1d4ed8", "ended": "#6b7280", "paused": "#b45309"}

@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -13,10 +12,11 @@ from core.timefmt import reader_datetime
 
 from . import services
 from .admin_revisions import history_link, revision_urls
-from .schedule import schedule_urls
 from .forms import ArticleAdminForm
 from .models import Article, Byline, ScheduledUpdate, Section
+from .schedule import schedule_urls
 from .update_forms import ScheduledUpdateForm
+
 
 def can_publish(user) -> bool:
     return user.has_perm("articles.publish_article")

@@ -225,6 +225,9 @@ class Byline(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "reporter"], name="one_byline_per_reporter")]
         indexes = [models.Index(fields=["reporter", "article"])]
 
+    def __str__(self) -> str:
+        return f"{self.reporter} on {self.article}"
+
 
 class ArticlePhoto(models.Model):
     """A picture used inside the story (not the hero); its credit joins the foot credit line."""
@@ -236,6 +239,9 @@ class ArticlePhoto(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_use_per_photo")]
+
+    def __str__(self) -> str:
+        return f"{self.photo} in {self.article}"
 
 
 class Revision(models.Model):

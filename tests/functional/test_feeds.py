@@ -1,6 +1,7 @@
 """RSS and Atom feeds: the page's instants with +05:30, every byline, only live stories, fixed queries."""
 import calendar
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import feedparser
 import pytest
