@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.admin_time import instant_column
 from core.timefmt import IST, reader_datetime
 
 from . import services
@@ -151,8 +152,9 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(AdsTxt)
 class AdsTxtAdmin(admin.ModelAdmin):
-    fields = ["content", "updated_at"]
-    readonly_fields = ["updated_at"]
+    fields = ["content", "updated_ist"]
+    readonly_fields = ["updated_ist"]
+    updated_ist = staticmethod(instant_column("updated_at", "Updated"))
     formfield_overrides = {
         models.TextField: {"widget": Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false", "class": "vLargeTextField"})},
     }

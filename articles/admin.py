@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.admin_paginator import EstimatedCountPaginator
+from core.admin_time import instant_column
 from core.timefmt import reader_datetime
 
 from . import services
@@ -46,7 +47,7 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist", "modified_at"]
+    list_display = ["headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist", instant_column("modified_at", "Modified")]
     list_filter = ["status", "section", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["headline", "standfirst", "reporters__name", "tags__name"]
     date_hierarchy = "published_at"

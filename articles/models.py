@@ -9,6 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_body
+from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
@@ -273,7 +274,7 @@ class Revision(models.Model):
         indexes = [models.Index(fields=["article", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {reader_datetime(self.created_at)}"
 
 
 class ScheduledUpdateQuerySet(models.QuerySet):
@@ -316,7 +317,7 @@ class ScheduledUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Update of “{self.snapshot.get('headline', '')}” at {timezone.localtime(self.go_live_at):%d %b %H:%M} IST"
+        return f"Update of “{self.snapshot.get('headline', '')}” at {reader_datetime(self.go_live_at)}"
 
     @property
     def state(self) -> str:
