@@ -1,6 +1,6 @@
 """A story's identifiers outlive its slug: feed GUIDs (RSS guid, Atom id) and the ninjs `uri` are its key.
 
-Slugs change (an editor fixes a headline; old URLs are redirected), so neither identifier is built from one:
+Slugs change (an editor fixes a headline), so neither identifier is built from one:
 feeds use `urn:newsroom:<SITE_URL host>:article:<id>`, the ninjs export the same URN, or the wire's own uri for
 wire copy. A story exported, changed and exported again is still recognised by the ingest that read the first
 export: it updates its copy instead of adding a second one.
