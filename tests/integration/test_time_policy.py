@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -132,7 +134,15 @@ def test_admin_lists_show_instants_in_ist_whatever_time_zone_says(client, editor
 
     photos = client.get("/admin/photos/photo/").content.decode()
     assert "Uploaded (IST)" in photos and TEN_IST_TEXT in photos
-    assert story.hero_photo_id
+
+    # Django's own history page of any object (templates/admin/object_history.html).
+    LogEntry.objects.create(
+        user=admin, content_type=ContentType.objects.get_for_model(Photo), object_id=str(story.hero_photo_id),
+        object_repr="ferry.jpg", action_flag=CHANGE, change_message="Changed caption.", action_time=TEN_IST,
+    )
+    history = client.get(f"/admin/photos/photo/{story.hero_photo_id}/history/").content.decode()
+    assert f'<time datetime="2026-12-02T10:00:00+05:30">{TEN_IST_TEXT}</time>' in history
+    assert "Changed caption." in history
 
 
 # --- nothing outside core/timefmt formats a time of day ---------------------------------------------------------
