@@ -4,7 +4,7 @@ The site has one time zone, Asia/Kolkata (IST), fixed: settings.TIME_ZONE must n
 (core.checks) refuses any other value, so admin inputs, the admin's date filters and every text agree.
 Readers see IST ("March 25th, 2021 at 08:07 IST"); machines get the exact instant with its offset
 ("2021-03-25T08:07:00+05:30"). Pages, admin lists, messages, feeds, sitemaps, JSON-LD and exports all call
-these functions, so they cannot disagree; tests/unit/test_time_policy.py fails when code elsewhere formats a
+these functions, so they cannot disagree; tests/integration/test_time_policy.py fails when code elsewhere formats a
 time of day itself.
 """
 from datetime import datetime
