@@ -32,6 +32,16 @@ RENDITIONS = (
 )
 
 
+# Apps above articles add associations of their own (live: a blog's entries), so articles imports none of them.
+_association_sources = []
+
+
+def register_associations(source) -> None:
+    """`source(article) -> list[dict]`: more ninjs associations for a story, after its pictures."""
+    if source not in _association_sources:
+        _association_sources.append(source)
+
+
 def _absolute(url: str) -> str:
     return urljoin(settings.SITE_URL + "/", url)
 
@@ -139,6 +149,8 @@ def story_ninjs(article: Article) -> dict:
         associations.append(picture_ninjs(article.hero_photo, FEATURE_IMAGE))
     for position, use in enumerate(article.inline_photos.all(), start=1):
         associations.append(picture_ninjs(use.photo, f"picture{position}"))
+    for source in _association_sources:
+        associations += source(article)
 
     document = {
         "uri": story_uri(article),

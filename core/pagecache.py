@@ -63,6 +63,16 @@ def next_scheduled_instant(gen: int) -> datetime | None:
     return upcoming
 
 
+def limit_lifetime(request, seconds: int) -> None:
+    """Keep this page at most `seconds` in the page cache and in a CDN (s-maxage), whatever the default.
+
+    For pages that change without a purge: a live blog's page and its update endpoint live a few seconds, so a
+    new entry purges nothing and the rest of the site stays cached (live.views, live.templatetags).
+    """
+    current = getattr(request, "page_cache_limit", None)
+    request.page_cache_limit = seconds if current is None else min(current, seconds)
+
+
 def _is_cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
@@ -96,11 +106,13 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self._storable(response):
             now = timezone.now().timestamp()
-            valid_until = now + settings.PAGE_CACHE_SECONDS
+            limit = getattr(request, "page_cache_limit", None)
+            valid_until = now + (settings.PAGE_CACHE_SECONDS if limit is None else min(limit, settings.PAGE_CACHE_SECONDS))
             upcoming = next_scheduled_instant(gen)
             if upcoming is not None:
                 valid_until = min(valid_until, upcoming.timestamp())
-            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
+            cdn_seconds = settings.PAGE_CACHE_CDN_SECONDS if limit is None else min(limit, settings.PAGE_CACHE_CDN_SECONDS)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=cdn_seconds)
             if valid_until > now:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
