@@ -151,6 +151,7 @@ def _purge_listings() -> None:
     docs/decisions.md "Live blogs".
     """
     transaction.on_commit(pagecache.purge)
+    forget_blog_index()  # now (this transaction's own reads) and again once committed (everyone's)
     transaction.on_commit(forget_blog_index)
 
 

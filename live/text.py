@@ -7,7 +7,9 @@ Either way core.sanitize.sanitize_body has the last word (live.services).
 import html
 import re
 
-_HAS_TAG = re.compile(r"<\s*(p|h[2-4]|ul|ol|blockquote|figure|a|strong|em|br)\b", re.IGNORECASE)
+from core.sanitize import BODY_TAGS
+
+_HAS_TAG = re.compile(r"</?\s*(" + "|".join(sorted(BODY_TAGS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _URL = re.compile(r"(https?://[^\s<]+[^\s<.,;:!?)\]])")
 
 
