@@ -1,0 +1,127 @@
+"""The live desk through the real admin (Django test client): post, schedule, correct, pin, key events, roles."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.timefmt import to_ist
+from live.models import LiveBlog, LiveEntry
+from tests.factories import make_photo, publish_story
+from tests.live.support import live_story, member, post
+
+pytestmark = pytest.mark.django_db
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def desk_url(blog):
+    return reverse("admin:live_desk", args=[blog.pk])
+
+
+def test_an_editor_opens_a_blog_in_the_admin_and_lands_on_its_desk(client):
+    editor = member("Editor", "editor")
+    reporter = member("Reporter", "ritu", "Ritu Sharma")
+    article = publish_story(headline="Counting day")
+    client.force_login(editor)
+    start = to_ist(timezone.now() - timedelta(minutes=5))
+    response = client.post(reverse("admin:live_liveblog_add"), {
+        "article": article.pk, "coverage_start_0": start.strftime("%d/%m/%Y"), "coverage_start_1": start.strftime("%H:%M:%S"),
+        "coverage_end_0": "", "coverage_end_1": "", "reporters": [reporter.pk], "poll_seconds": 15,
+    })
+    blog = LiveBlog.objects.get(article=article)
+    assert response.status_code == 302 and response["Location"] == desk_url(blog)
+    assert list(blog.reporters.all()) == [reporter] and blog.records.get().action == "opened"
+    page = client.get(desk_url(blog)).content.decode()
+    assert "Live desk: Counting day" in page and "data-desk-form" in page and 'src="/static/live/desk.js"' in page
+
+
+def test_a_reporter_posts_with_fetch_and_gets_the_redrawn_stream(client):
+    reporter = member("Reporter", "ritu", "Ritu Sharma")
+    _, blog, _ = live_story(reporters=[reporter])
+    photo = make_photo(credit="PTI", alt="Counting centre")
+    client.force_login(reporter)
+    response = client.post(desk_url(blog), {"headline": "Trends", "body": "BJP ahead in 5 seats", "photo": photo.pk,
+                                            "pinned": "on", "key_event": "on"}, **JSON)
+    assert response.status_code == 200
+    data = response.json()
+    entry = LiveEntry.objects.get()
+    assert data["ok"] and data["message"].startswith("Posted at ") and data["message"].endswith("IST.")
+    assert f'id="desk-entry-{entry.pk}"' in data["stream"] and "Pinned" in data["stream"] and "Key event" in data["stream"]
+    assert (entry.pinned, entry.key_event, entry.photo, entry.headline) == (True, True, photo, "Trends")
+    assert [r.name for r in entry.ordered_reporters()] == ["Ritu Sharma"]
+
+
+def test_posting_without_javascript_comes_back_to_the_desk(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    client.force_login(editor)
+    response = client.post(desk_url(blog), {"body": "Plain post"}, follow=True)
+    assert response.redirect_chain[-1][0] == desk_url(blog)
+    assert "Plain post" in response.content.decode() and "Posted at" in response.content.decode()
+
+
+def test_scheduling_from_the_desk_takes_an_ist_instant(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    client.force_login(editor)
+    at = to_ist(timezone.now() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    data = client.post(desk_url(blog), {"body": "At the top of the hour", "post_at": at.strftime("%Y-%m-%dT%H:%M")},
+                       **JSON).json()
+    assert data["ok"] and data["message"].startswith("Scheduled for ")
+    assert LiveEntry.objects.get().posted_at == at
+    assert "Scheduled" in data["stream"]
+
+
+def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    client.force_login(editor)
+    response = client.post(desk_url(blog), {"body": "  ", "post_at": "not a time"}, **JSON)
+    assert response.status_code == 400 and not response.json()["ok"]
+    assert "post_at" in response.json()["errors"]
+    response = client.post(desk_url(blog), {"body": ""}, **JSON)
+    assert response.status_code == 400 and "text or a photo" in response.json()["message"]
+    assert not LiveEntry.objects.exists()
+
+
+def test_corrections_pins_and_key_events_from_the_desk_and_a_stale_correction_is_refused(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    first = post(blog, editor, "Wrong figure")
+    second = post(blog, editor, "Second")
+    client.force_login(editor)
+    data = client.post(desk_url(blog), {"entry": first.pk, "version": 1, "body": "Right figure",
+                                        "reporters": [r.pk for r in first.reporters.all()]}, **JSON).json()
+    assert data["ok"] and data["message"].startswith("Correction saved")
+    first.refresh_from_db()
+    assert first.body == "<p>Right figure</p>" and first.corrected_at
+    stale = client.post(desk_url(blog), {"entry": first.pk, "version": 1, "body": "Someone else's text"}, **JSON)
+    assert stale.status_code == 409 and "after you opened it" in stale.json()["message"]
+    assert LiveEntry.objects.get(pk=first.pk).body == "<p>Right figure</p>"
+
+    action = lambda entry, name: reverse("admin:live_desk_action", args=[blog.pk, entry.pk, name])  # noqa: E731
+    assert client.post(action(first, "pin"), **JSON).json()["ok"]
+    assert client.post(action(second, "pin"), **JSON).json()["ok"]
+    assert list(LiveEntry.objects.filter(pinned=True)) == [second]
+    assert client.post(action(first, "key"), **JSON).json()["ok"]
+    assert LiveEntry.objects.get(pk=first.pk).key_event
+    assert client.post(action(first, "remove"), **JSON).json()["ok"]
+    assert LiveEntry.objects.get(pk=first.pk).removed_at
+    assert client.get(action(first, "pin")).status_code == 404
+
+
+def test_reporters_see_only_blogs_opened_to_them(client):
+    opened = member("Reporter", "ritu", "Ritu Sharma")
+    other = member("Reporter", "sam", "Sam Menon")
+    _, blog, _ = live_story(reporters=[opened])
+    entry = post(blog, opened, "Mine")
+    client.force_login(other)
+    assert client.get(desk_url(blog)).status_code == 403
+    assert client.post(desk_url(blog), {"body": "Sneaky"}, **JSON).status_code == 403
+    assert "Counting day live" not in client.get(reverse("admin:live_liveblog_changelist")).content.decode()
+    client.force_login(opened)
+    changelist = client.get(reverse("admin:live_liveblog_changelist")).content.decode()
+    assert "Counting day live" in changelist and "Open the live desk" in changelist
+    assert client.post(reverse("admin:live_desk_action", args=[blog.pk, entry.pk, "remove"]), **JSON).status_code == 403
+    assert client.get(reverse("admin:live_liveblog_add")).status_code == 403
+    assert LiveEntry.objects.count() == 1 and not LiveEntry.objects.get().removed_at
