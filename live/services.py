@@ -268,7 +268,10 @@ def _visible_stamp(blog: LiveBlog, entry: LiveEntry, now: datetime) -> datetime:
 @transaction.atomic
 def post_entry(blog: LiveBlog, *, actor, body: str, headline: str = "", reporters=None, photo: Photo | None = None,
                pinned: bool = False, key_event: bool = False, post_at: datetime | None = None) -> LiveEntry:
-    """Post an entry now, or schedule it for `post_at` (a future instant)."""
+    """Post an entry now, or schedule it for `post_at` (a future instant).
+
+    A past `post_at` means "now" for people; a system actor (an import, the demo) may backdate an entry to it.
+    """
     require_post(actor, blog)
     blog = _locked_blog(blog)
     now = timezone.now()
@@ -277,7 +280,8 @@ def post_entry(blog: LiveBlog, *, actor, body: str, headline: str = "", reporter
     headline, body = _clean_content(headline, body, photo)
     chosen = _reporters_for(actor, reporters)
     scheduled = post_at is not None and post_at > now
-    posted_at = post_at if scheduled else now
+    backdated = post_at is not None and not scheduled and isinstance(actor, SystemActor)
+    posted_at = post_at if scheduled or backdated else now
     entry = LiveEntry(blog=blog, posted_at=posted_at, headline=headline, body=body, photo=photo, pinned=False,
                       key_event=key_event, created_by=_user(actor))
     entry.stamp = posted_at if scheduled else _next_stamp(blog, now)

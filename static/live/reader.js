@@ -53,7 +53,26 @@
     }
   }
 
+  // Run `change` (which adds, removes or resizes entries) keeping the entry the reader is looking at where it was
+  // on the screen. Chromium's own scroll anchoring usually does this already; this covers the other browsers.
+  function firstInView() {
+    return [...stream.querySelectorAll(".live-entry")].find((node) => node.getBoundingClientRect().bottom > 0);
+  }
+
+  function keepInView(change) {
+    const anchor = firstInView();
+    const before = anchor ? anchor.getBoundingClientRect().top : 0;
+    const result = change();
+    const after = anchor && document.getElementById(anchor.id);  // a corrected entry is a new node with the same id
+    if (after) window.scrollBy(0, after.getBoundingClientRect().top - before);
+    return result;
+  }
+
   function apply(data) {
+    return keepInView(() => applyChanges(data));
+  }
+
+  function applyChanges(data) {
     cursor = data.cursor;
     visibleMs = data.poll.visible * 1000;
     hiddenMs = data.poll.hidden * 1000;
@@ -106,8 +125,15 @@
     if (!firstPage) { location.assign(location.pathname); return; }
     const items = [...waiting.values()].sort((a, b) => b.order - a.order);
     if (items.length) newest = Math.max(newest, items[0].order);
-    const anchor = [...stream.querySelectorAll(".live-entry")].find((node) => node.getBoundingClientRect().bottom > 0);
-    const before = anchor ? anchor.getBoundingClientRect().top : 0;
+    const anchor = firstInView();
+    keepInView(() => addEntries(items));
+    waiting.clear();
+    announce();
+    status.textContent = items.length === 1 ? "1 update added above." : items.length + " updates added above.";
+    if (items.length && !anchor) stream.querySelector(".live-entry").focus({ preventScroll: true });
+  }
+
+  function addEntries(items) {
     const empty = stream.querySelector(".live__empty");
     if (empty) empty.remove();
     const nodes = items.map((item) => {
@@ -116,11 +142,6 @@
       return li;
     });
     stream.prepend(...nodes);
-    if (anchor) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
-    waiting.clear();
-    announce();
-    status.textContent = nodes.length === 1 ? "1 update added above." : nodes.length + " updates added above.";
-    if (nodes.length && !anchor) nodes[0].firstElementChild.focus({ preventScroll: true });
   }
 
   if (button) button.addEventListener("click", insert);
