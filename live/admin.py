@@ -19,9 +19,10 @@ from core.timefmt import reader_clock, reader_datetime
 
 from . import services
 from .forms import EntryForm, LiveBlogForm
-from .models import LiveBlog, LiveEntry
+from .models import LiveBlog, LiveEntry, LiveRecord
 
 DESK_ENTRIES = 50
+HISTORY_ROWS = 200
 
 
 @admin.register(LiveBlog)
@@ -92,6 +93,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
         return [
             path("<int:blog_id>/desk/", desk(self.desk_view), name="live_desk"),
             path("<int:blog_id>/desk/stream/", desk(self.stream_view), name="live_desk_stream"),
+            path("<int:blog_id>/desk/history/", desk(self.history_view), name="live_desk_history"),
             path("<int:blog_id>/desk/<int:entry_id>/<str:action>/", desk(self.entry_action), name="live_desk_action"),
         ] + super().get_urls()
 
@@ -137,6 +139,19 @@ class LiveBlogAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "live/desk.html", context)
 
+    def history_view(self, request, blog_id):
+        """Every change to the blog and its entries, newest first (LiveRecord), 200 at a time."""
+        blog = self._blog(request, blog_id)
+        records = LiveRecord.objects.filter(blog=blog).select_related("entry").order_by("-created_at", "-id")[:HISTORY_ROWS]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {blog.article.headline}",
+            "blog": blog,
+            "records": records,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "live/desk_history.html", context)
+
     def stream_view(self, request, blog_id):
         blog = self._blog(request, blog_id)
         return JsonResponse({"stream": self._stream(request, blog)})
@@ -151,12 +166,12 @@ class LiveBlogAdmin(admin.ModelAdmin):
             if data["entry"]:
                 entry = get_object_or_404(LiveEntry, blog=blog, pk=data["entry"])
                 entry = services.edit_entry(entry, actor=request.user, expected_version=data["version"],
-                                            key_event=data["key_event"], post_at=data["post_at"], **content)
+                                            key_event=data["key_event"], post_at=data["post_time"], **content)
                 if data["pinned"] != entry.pinned:
                     entry = services.set_pinned(entry, data["pinned"], actor=request.user)
                 return {"ok": True, "entry": entry.pk, "message": f"Correction saved at {reader_clock(timezone.now())}."}
             entry = services.post_entry(blog, actor=request.user, pinned=data["pinned"], key_event=data["key_event"],
-                                        post_at=data["post_at"], **content)
+                                        post_at=data["post_time"], **content)
         except services.LiveEditConflict as conflict:
             return {"ok": False, "status": 409, "message": str(conflict), "version": conflict.current.version}
         except ValidationError as error:

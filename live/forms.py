@@ -35,7 +35,7 @@ class EntryForm(forms.Form):
     photo = forms.ModelChoiceField(queryset=Photo.objects.none(), required=False, empty_label="No photo")
     pinned = forms.BooleanField(required=False, label="Pin above the stream")
     key_event = forms.BooleanField(required=False, label="Key event")
-    post_at = forms.DateTimeField(required=False, label="Post at (IST)",
+    post_time = forms.DateTimeField(required=False, label="Post at (IST)",
                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                   help_text="Empty: now. A later instant schedules the entry.")

@@ -160,7 +160,7 @@ def entry_form_data(entry):
         "pinned": entry.pinned,
         "key_event": entry.key_event,
         # The datetime-local input's value, in IST (only a scheduled entry can move).
-        "post_at": timefmt.machine_datetime(entry.posted_at)[:16] if entry.is_scheduled() else "",
+        "post_time": timefmt.machine_datetime(entry.posted_at)[:16] if entry.is_scheduled() else "",
     }
     text = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/json" id="entry-data-{}">{}</script>', entry.pk, mark_safe(text))

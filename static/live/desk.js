@@ -107,7 +107,7 @@
     form.elements.photo.value = data.photo || "";
     form.elements.pinned.checked = data.pinned;
     form.elements.key_event.checked = data.key_event;
-    form.elements.post_at.value = data.post_at;
+    form.elements.post_time.value = data.post_time;
     title.textContent = "Correct entry";
     submit.textContent = "Save correction";
     cancel.hidden = false;

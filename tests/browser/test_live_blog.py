@@ -47,7 +47,7 @@ def open_blog():
     return story, blog, photo
 
 
-def post_from_desk(page, body, *, photo=None, pinned=False, key_event=False):
+def post_from_desk(page, body, *, photo=None, pinned=False, key_event=False, then=None):
     page.get_by_label("Text").fill(body)
     if photo:
         page.get_by_label("Photo").select_option(label=photo)
@@ -56,6 +56,8 @@ def post_from_desk(page, body, *, photo=None, pinned=False, key_event=False):
     if key_event:
         page.get_by_label("Key event").check()
     page.get_by_label("Text").press("Control+Enter")  # the keyboard way
+    if then:
+        then()
     expect(page.locator("[data-desk-status]")).to_contain_text("Posted at")
     expect(page.get_by_label("Text")).to_have_value("")  # ready for the next one, no reload
     expect(page.locator("[data-desk-stream]")).to_contain_text(body)
@@ -81,13 +83,17 @@ def test_reporter_posts_three_entries_and_the_readers_open_page_inserts_them_wit
     problems = axe_violations(desk, excused=ADMIN_NOT_OURS)
     assert not problems, "axe on the live desk:\n" + "\n".join(problems)
 
-    posted = time.monotonic()
+    delays = []
+
+    def reader_sees_one_new_update():  # timed from the key press that posts
+        started = time.monotonic()
+        expect(reader.locator("[data-live-new]")).to_have_text("1 new update — show", timeout=(POLL_SECONDS + 5) * 1000)
+        delays.append(time.monotonic() - started)
+
     post_from_desk(desk, "Party workers gather outside the office as leads widen.",
-                   photo=f"{photo.alt_text} (Photo: PTI)")
-    expect(reader.locator("[data-live-new]")).to_have_text("1 new update — show", timeout=(POLL_SECONDS + 5) * 1000)
-    delay = time.monotonic() - posted
-    print(f"Post → reader sees '1 new update': {delay:.1f} s (poll interval {POLL_SECONDS} s)")
-    assert delay <= POLL_SECONDS + 2 + 1  # + the desk's own round trip, measured from the key press
+                   photo=f"{photo.alt_text} (Photo: PTI)", then=reader_sees_one_new_update)
+    print(f"Post → reader sees '1 new update': {delays[0]:.1f} s (poll interval {POLL_SECONDS} s)")
+    assert delays[0] <= POLL_SECONDS + 2
     post_from_desk(desk, "Read this first: how to follow the count tonight.", pinned=True)
     post_from_desk(desk, "The ruling alliance crosses the majority mark.", key_event=True)
 

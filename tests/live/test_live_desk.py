@@ -1,4 +1,5 @@
 """The live desk through the real admin (Django test client): post, schedule, correct, pin, key events, roles."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,7 +66,7 @@ def test_scheduling_from_the_desk_takes_an_ist_instant(client):
     _, blog, _ = live_story(editor=editor)
     client.force_login(editor)
     at = to_ist(timezone.now() + timedelta(hours=2)).replace(second=0, microsecond=0)
-    data = client.post(desk_url(blog), {"body": "At the top of the hour", "post_at": at.strftime("%Y-%m-%dT%H:%M")},
+    data = client.post(desk_url(blog), {"body": "At the top of the hour", "post_time": at.strftime("%Y-%m-%dT%H:%M")},
                        **JSON).json()
     assert data["ok"] and data["message"].startswith("Scheduled for ")
     assert LiveEntry.objects.get().posted_at == at
@@ -76,9 +77,9 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):
     editor = member("Editor", "editor", "Asha Rao")
     _, blog, _ = live_story(editor=editor)
     client.force_login(editor)
-    response = client.post(desk_url(blog), {"body": "  ", "post_at": "not a time"}, **JSON)
+    response = client.post(desk_url(blog), {"body": "  ", "post_time": "not a time"}, **JSON)
     assert response.status_code == 400 and not response.json()["ok"]
-    assert "post_at" in response.json()["errors"]
+    assert "post_time" in response.json()["errors"]
     response = client.post(desk_url(blog), {"body": ""}, **JSON)
     assert response.status_code == 400 and "text or a photo" in response.json()["message"]
     assert not LiveEntry.objects.exists()
@@ -125,3 +126,20 @@ def test_reporters_see_only_blogs_opened_to_them(client):
     assert client.post(reverse("admin:live_desk_action", args=[blog.pk, entry.pk, "remove"]), **JSON).status_code == 403
     assert client.get(reverse("admin:live_liveblog_add")).status_code == 403
     assert LiveEntry.objects.count() == 1 and not LiveEntry.objects.get().removed_at
+
+
+def test_the_desk_history_lists_every_change_with_who_made_it(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    entry = post(blog, editor, "Leads in 40 seats")
+    from live import services
+
+    services.edit_entry(entry, actor=editor, expected_version=1, body="Leads in 42 seats", reporters=list(entry.reporters.all()))
+    services.set_pinned(entry, True, actor=editor)
+    client.force_login(editor)
+    html = client.get(reverse("admin:live_desk_history", args=[blog.pk])).content.decode()
+    rows = html.split("<tbody>")[1]
+    assert [a for a in ("Pinned", "Edited", "Posted", "Opened") if a in rows] == ["Pinned", "Edited", "Posted", "Opened"]
+    assert rows.index("Pinned") < rows.index("Edited") < rows.index("Posted") < rows.index("Opened")
+    assert "Leads in 42 seats" in rows and "Leads in 40 seats" in rows and "editor" in rows
+    assert re.search(r"<time datetime=\"[^\"]+\+05:30\">", rows)

@@ -163,8 +163,8 @@ def test_a_new_entry_does_not_purge_the_page_cache(client, settings, django_capt
 def test_first_page_of_a_2000_entry_blog_costs_a_constant_number_of_queries(client):
     from django.core.cache import cache
 
-    from live.models import LiveEntry, LiveEntryByline
     from live.guard import live_service
+    from live.models import LiveEntry, LiveEntryByline
     from tests.factories import make_reporter
 
     article, blog, editor = live_story()
