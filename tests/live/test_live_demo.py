@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_live_blog_is_made_once_and_reads_as_ended(client):
     out = StringIO()
     call_command("make_demo_liveblog", stdout=out)
-    assert out.getvalue().startswith("created sundernagar-civic-polls-counting-day-live (46 entries")
+    assert out.getvalue().startswith("created sundernagar-civic-polls-counting-day-live (47 entries")
     blog = LiveBlog.objects.get()
     assert blog.has_ended() and blog.entries.count() >= 40
     assert blog.entries.filter(key_event=True).count() >= 3 and blog.entries.filter(pinned=True).count() == 1
     call_command("make_demo_liveblog", stdout=(again := StringIO()))
-    assert again.getvalue().startswith("unchanged") and LiveBlog.objects.get().entries.count() == 46
+    assert again.getvalue().startswith("unchanged") and LiveBlog.objects.get().entries.count() == 47
     html = client.get(blog.article.get_absolute_url()).content.decode()
     assert "Live coverage ended" in html and 'data-ended="true"' in html and "Older updates" in html
 
