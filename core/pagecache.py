@@ -116,7 +116,8 @@ class PageCacheMiddleware:
             if valid_until > now:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-                set_response_etag(response)  # hashed once here, not on every hit
+                if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
+                    set_response_etag(response)  # hashed once here, not on every hit
                 cache.set(key, (gen, valid_until, response), int(valid_until - now) + 1)
             response["X-Page-Cache"] = "miss"
         return response

@@ -192,3 +192,39 @@ def test_first_page_of_a_2000_entry_blog_costs_a_constant_number_of_queries(clie
     bulk(1980, 20)
     assert LiveEntry.objects.filter(blog=blog).count() == 2000
     assert measure() == small
+
+
+def test_the_page_cache_keeps_a_running_blog_five_seconds_and_answers_304(client, settings):
+    import time_machine
+
+    settings.PAGE_CACHE_SECONDS = 300
+    article, blog, editor = live_story()
+    post(blog, editor, "First")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = client.get(article.get_absolute_url())
+        assert first["X-Page-Cache"] == "miss" and "s-maxage=5" in first["Cache-Control"]
+        endpoint = updates(client, article, "0")
+        assert endpoint["X-Page-Cache"] == "miss"
+        again = updates(client, article, "0")
+        assert again["X-Page-Cache"] == "hit"
+        assert updates(client, article, "0", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+    post(blog, editor, "Second")  # purges nothing: cached copies live on for at most five seconds
+    with time_machine.travel(start + timedelta(seconds=4), tick=False):
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(seconds=6), tick=False):
+        fresh = client.get(article.get_absolute_url())
+        assert fresh["X-Page-Cache"] == "miss" and "Second" in fresh.content.decode()
+        assert len(json.loads(updates(client, article, "0").content)["entries"]) == 2
+
+
+def test_listings_change_when_coverage_starts_or_ends_with_no_purge():
+    from core import pagecache
+    from live import index
+
+    now = timezone.now()
+    _, blog, editor = live_story(start=now + timedelta(minutes=10), end=now + timedelta(hours=3))
+    assert index.next_coverage_change(now) == blog.coverage_start
+    assert index.next_coverage_change(now + timedelta(minutes=11)) == blog.coverage_end
+    assert index.next_coverage_change in pagecache._next_instant_sources
+    assert not index.is_running(blog.article_id, now) and index.is_running(blog.article_id, now + timedelta(minutes=11))
