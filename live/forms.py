@@ -22,6 +22,15 @@ class LiveBlogForm(forms.ModelForm):
         self.fields["reporters"].required = False
         self.fields["poll_seconds"].min_value = 5
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("coverage_start"), data.get("coverage_end")
+        if start and end and end <= start:
+            self.add_error("coverage_end", "Coverage ends after it starts.")
+        if data.get("poll_seconds") is not None and data["poll_seconds"] < 5:
+            self.add_error("poll_seconds", "Pages poll every 5 seconds at most often.")
+        return data
+
 
 class EntryForm(forms.Form):
     """The live desk's form: a new entry, or (with `entry`/`version`) a correction."""

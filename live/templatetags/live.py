@@ -39,6 +39,18 @@ def live_badge(story):
 
 
 @register.simple_tag
+def live_feed_links(article):
+    """<link rel="alternate"> for a live blog's entry feeds, in the story page's <head>."""
+    if getattr(article, "pk", None) not in index.blog_index():
+        return ""
+    return format_html(
+        '<link rel="alternate" type="application/rss+xml" title="Live updates (RSS)" href="{}">'
+        '<link rel="alternate" type="application/atom+xml" title="Live updates (Atom)" href="{}">',
+        reverse("live:rss", args=[article.slug]), reverse("live:atom", args=[article.slug]),
+    )
+
+
+@register.simple_tag
 def live_header(article):
     coverage = index.blog_index().get(getattr(article, "pk", None))
     if coverage is None:

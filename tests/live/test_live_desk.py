@@ -143,3 +143,21 @@ def test_the_desk_history_lists_every_change_with_who_made_it(client):
     assert rows.index("Pinned") < rows.index("Edited") < rows.index("Posted") < rows.index("Opened")
     assert "Leads in 42 seats" in rows and "Leads in 40 seats" in rows and "editor" in rows
     assert re.search(r"<time datetime=\"[^\"]+\+05:30\">", rows)
+
+
+def test_the_blog_form_refuses_an_end_before_the_start_and_a_second_blog_for_a_story(client):
+    editor = member("Editor", "editor")
+    article, blog, _ = live_story(editor=editor)
+    other = publish_story(headline="Another story")
+    client.force_login(editor)
+    start = to_ist(timezone.now())
+    fields = {"coverage_start_0": start.strftime("%d/%m/%Y"), "coverage_start_1": start.strftime("%H:%M:%S"),
+              "reporters": [], "poll_seconds": 15}
+    end = start - timedelta(hours=1)
+    response = client.post(reverse("admin:live_liveblog_add"), {
+        **fields, "article": other.pk, "coverage_end_0": end.strftime("%d/%m/%Y"), "coverage_end_1": end.strftime("%H:%M:%S")})
+    assert response.status_code == 200 and "Coverage ends after it starts." in response.content.decode()
+    response = client.post(reverse("admin:live_liveblog_add"), {**fields, "article": article.pk, "coverage_end_0": "",
+                                                                 "coverage_end_1": ""})
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    assert LiveBlog.objects.count() == 1

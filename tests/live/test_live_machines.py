@@ -61,6 +61,9 @@ def test_rss_and_atom_feeds_of_the_entries(client):
     assert f"<published>{machine_datetime(entry.posted_at)}</published>" in atom
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'href="{article.get_absolute_url()}live/rss/"' in html
+    head = html.split("</head>")[0]
+    assert f'title="Live updates (RSS)" href="{article.get_absolute_url()}live/rss/"' in head
+    assert f'title="Live updates (Atom)" href="{article.get_absolute_url()}live/atom/"' in head
 
 
 def test_entries_travel_in_the_ninjs_export_and_validate(client):
