@@ -130,6 +130,10 @@ def test_reporter_posts_three_entries_and_the_readers_open_page_inserts_them_wit
     expect(reader.locator(".live__stream .live-entry")).to_have_count(11)
     problems = axe_violations(reader)
     assert not problems, "axe on the live blog page:\n" + "\n".join(problems)
+    reader.goto("/")  # the story's card carries LIVE
+    expect(reader.locator(".card", has_text=story.headline).locator(".live-badge")).to_have_text("Live")
+    problems = axe_violations(reader)
+    assert not problems, "axe on the home page with a LIVE card:\n" + "\n".join(problems)
 
 
 def test_without_javascript_the_blog_reads_and_permalinks_find_their_page(new_context):
