@@ -8,6 +8,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -36,6 +37,21 @@ def live_badge(story):
     if story and index.is_running(story.pk):
         return mark_safe('<span class="live-badge">Live</span>')
     return ""
+
+
+@register.simple_tag
+def live_updated(article):
+    """The story's Updated: its own, or its live blog's latest entry or correction that readers can see.
+
+    live.services moves the stored Updated when an entry is posted or corrected; a scheduled entry moves it here from
+    its instant, with no worker (the sitemaps do the same in SQL).
+    """
+    updated = getattr(article, "updated_at", None)
+    if getattr(article, "pk", None) not in index.blog_index():
+        return updated
+    latest = LiveEntry.objects.filter(blog__article=article).visible().aggregate(
+        posted=Max("posted_at"), corrected=Max("corrected_at"))
+    return max((i for i in (updated, latest["posted"], latest["corrected"]) if i is not None), default=None)
 
 
 @register.simple_tag

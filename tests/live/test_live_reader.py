@@ -228,3 +228,19 @@ def test_listings_change_when_coverage_starts_or_ends_with_no_purge():
     assert index.next_coverage_change(now + timedelta(minutes=11)) == blog.coverage_end
     assert index.next_coverage_change in pagecache._next_instant_sources
     assert not index.is_running(blog.article_id, now) and index.is_running(blog.article_id, now + timedelta(minutes=11))
+
+
+def test_the_storys_updated_line_follows_a_scheduled_entry_from_its_instant(client):
+    import time_machine
+
+    from core.timefmt import machine_datetime
+
+    article, blog, editor = live_story()
+    now_entry = post(blog, editor, "Now")
+    at = timezone.now() + timedelta(minutes=20)
+    post(blog, editor, "Later", post_at=at)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<p class="story__updated"><time datetime="{machine_datetime(now_entry.posted_at)}">Updated ' in html
+    with time_machine.travel(at + timedelta(seconds=1)):
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<p class="story__updated"><time datetime="{machine_datetime(at)}">Updated ' in html
