@@ -152,3 +152,26 @@ def test_without_javascript_the_blog_reads_and_permalinks_find_their_page(new_co
     reader.goto(f"{story.get_absolute_url()}#entry-{oldest.pk}")
     expect(reader).to_have_url(f"{reader.url.split('/story/')[0]}{story.get_absolute_url()}?page=2#entry-{oldest.pk}")
     expect(reader.locator(f"#entry-{oldest.pk}")).to_be_in_viewport()
+
+
+HIDDEN_TAB = """Object.defineProperty(document, "hidden", {get: () => true});
+Object.defineProperty(document, "visibilityState", {get: () => "hidden"});"""
+
+
+def polls_during(context, url, seconds) -> int:
+    page = context.new_page()
+    polls = []
+    page.on("request", lambda request: "/live/?after=" in request.url and polls.append(request.url))
+    page.goto(url)
+    page.wait_for_timeout(seconds * 1000)
+    return len(polls)
+
+
+def test_pages_poll_at_the_servers_pace_slower_when_hidden_and_not_at_all_once_ended(new_context):
+    story, blog, _ = open_blog()  # polls every 5 s visible, 20 s hidden
+    assert polls_during(new_context(), story.get_absolute_url(), 12) == 2  # at about 5 s and 10 s
+    hidden = new_context()
+    hidden.add_init_script(HIDDEN_TAB)
+    assert polls_during(hidden, story.get_absolute_url(), 12) == 1  # at about 5 s, then not before 25 s
+    services.end_coverage(blog, actor=services.COMMAND)
+    assert polls_during(new_context(), story.get_absolute_url(), 7) == 0
