@@ -2,7 +2,7 @@
 
 The desk (/admin/live/liveblog/<id>/desk/) is one page per blog: the entry form, then the stream newest first.
 static/live/desk.js posts with fetch (CSRF header) and redraws only the stream, so the form keeps focus; without
-JavaScript every button is an ordinary form post that comes back to the desk.
+JavaScript every button is an ordinary form post that comes back to the desk, and Edit is a link (?edit=<id>).
 """
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,16 @@ from .forms import EntryForm, LiveBlogForm
 from .models import LiveBlog, LiveEntry, LiveRecord
 
 DESK_ENTRIES = 50
+
+
+def entry_initial(entry: LiveEntry) -> dict:
+    """The desk form's values for correcting `entry` (the same the Edit button loads with JavaScript)."""
+    return {
+        "entry": entry.pk, "version": entry.version, "headline": entry.headline, "body": entry.body,
+        "reporters": [byline.reporter_id for byline in entry.bylines.all()], "photo": entry.photo_id,
+        "pinned": entry.pinned, "key_event": entry.key_event,
+        "post_time": timezone.localtime(entry.posted_at).replace(tzinfo=None) if entry.is_scheduled() else None,
+    }
 HISTORY_ROWS = 200
 
 
@@ -123,11 +133,15 @@ class LiveBlogAdmin(admin.ModelAdmin):
                 messages.success(request, outcome["message"])
                 return redirect("admin:live_desk", blog.pk)
             messages.error(request, outcome["message"])
+        elif request.GET.get("edit", "").isdigit():  # the Edit link without JavaScript: the form opens on the entry
+            entry = get_object_or_404(LiveEntry.objects.prefetch_related("bylines"), blog=blog, pk=request.GET["edit"])
+            form = EntryForm(initial=entry_initial(entry))
         else:
             own = getattr(request.user, "reporter", None)
             form = EntryForm(initial={"reporters": [own] if own else []})
         context = {
             **self.admin_site.each_context(request),
+            "correcting": bool(form["entry"].value()),
             "title": f"Live desk: {blog.article.headline}",
             "blog": blog,
             "form": form,

@@ -98,6 +98,7 @@
   stream.addEventListener("click", (event) => {
     const button = event.target.closest("[data-edit]");
     if (!button) return;
+    event.preventDefault();  // the link's ?edit= is for browsers without this script
     const data = JSON.parse(document.getElementById("entry-data-" + button.dataset.edit).textContent);
     form.elements.entry.value = data.entry;
     form.elements.version.value = data.version;

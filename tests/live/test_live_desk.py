@@ -161,3 +161,20 @@ def test_the_blog_form_refuses_an_end_before_the_start_and_a_second_blog_for_a_s
                                                                  "coverage_end_1": ""})
     assert response.status_code == 200 and "already exists" in response.content.decode()
     assert LiveBlog.objects.count() == 1
+
+
+def test_without_javascript_edit_opens_the_form_on_the_entry(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    entry = post(blog, editor, "Typo in hre", headline="Early trends", key_event=True)
+    client.force_login(editor)
+    stream = client.get(desk_url(blog)).content.decode()
+    assert f'href="?edit={entry.pk}"' in stream
+    html = client.get(desk_url(blog), {"edit": entry.pk}).content.decode()
+    assert "Correct entry" in html and "Save correction" in html
+    assert f'name="entry" value="{entry.pk}"' in html and 'name="version" value="1"' in html
+    assert 'value="Early trends"' in html and "Typo in hre" in html
+    response = client.post(desk_url(blog), {"entry": entry.pk, "version": 1, "body": "Typo in here", "key_event": "on",
+                                            "headline": "Early trends"}, follow=True)
+    assert "Correction saved" in response.content.decode()
+    assert LiveEntry.objects.get(pk=entry.pk).body == "<p>Typo in here</p>"
