@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.pagination import page_of
 from core.admin_time import instant_column
 from core.timefmt import reader_clock, reader_datetime
 
@@ -113,10 +114,10 @@ class LiveBlogAdmin(admin.ModelAdmin):
             raise PermissionDenied("Reporters post only to live blogs an editor has opened to them.")
         return blog
 
-    def _stream(self, request, blog):
-        entries = list(LiveEntry.objects.filter(blog=blog).for_stream()[:DESK_ENTRIES])
+    def _stream(self, request, blog, page_param=None):
+        page = page_of(LiveEntry.objects.filter(blog=blog).for_stream(), page_param, DESK_ENTRIES, max_page=10_000)
         return render_to_string("live/desk_stream.html", {
-            "blog": blog, "entries": entries, "now": timezone.now(),
+            "blog": blog, "entries": page.object_list, "page": page, "now": timezone.now(),
             "is_editor": services.is_editor(request.user),
         }, request=request)
 
@@ -128,7 +129,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
             outcome = self._save_entry(request, blog, form)
             if wants_json:
                 status = 200 if outcome["ok"] else outcome.get("status", 400)
-                return JsonResponse({**outcome, "stream": self._stream(request, blog)}, status=status)
+                return JsonResponse({**outcome, "stream": self._stream(request, blog, request.GET.get("page"))}, status=status)
             if outcome["ok"]:
                 messages.success(request, outcome["message"])
                 return redirect("admin:live_desk", blog.pk)
@@ -145,7 +146,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
             "title": f"Live desk: {blog.article.headline}",
             "blog": blog,
             "form": form,
-            "stream": self._stream(request, blog),
+            "stream": self._stream(request, blog, request.GET.get("page")),
             "opts": self.model._meta,
             "running": blog.is_running(),
             "ended": blog.has_ended(),
@@ -220,7 +221,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
         except services.LiveError as error:
             ok, message = False, str(error)
         if "application/json" in request.headers.get("Accept", ""):
-            return JsonResponse({"ok": ok, "message": message, "stream": self._stream(request, blog)},
+            return JsonResponse({"ok": ok, "message": message, "stream": self._stream(request, blog, request.GET.get("page"))},
                                 status=200 if ok else 403)
         (messages.success if ok else messages.error)(request, message)
         return redirect("admin:live_desk", blog.pk)

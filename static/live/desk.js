@@ -120,13 +120,15 @@
     if (!action) return;
     event.preventDefault();
     if (action.dataset.confirm && !window.confirm(action.dataset.confirm)) return;
-    const data = await send(action.action, new FormData(action));
+    const data = await send(action.action + location.search, new FormData(action));  // ?page=: redraw the same page
     say(data.message || "", !data.ok);
   });
 
   // Others post too: keep the stream current while the desk is open (not while this person is mid-click).
   setInterval(async () => {
     if (document.hidden || busy || stream.contains(document.activeElement)) return;
+    const paged = stream.querySelector("[data-desk-page]");
+    if (paged && paged.dataset.deskPage !== "1") return;  // reading older entries: leave them be
     try {
       const response = await fetch(desk.dataset.streamUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.ok) stream.innerHTML = (await response.json()).stream;

@@ -178,3 +178,16 @@ def test_without_javascript_edit_opens_the_form_on_the_entry(client):
                                             "headline": "Early trends"}, follow=True)
     assert "Correction saved" in response.content.decode()
     assert LiveEntry.objects.get(pk=entry.pk).body == "<p>Typo in here</p>"
+
+
+def test_the_desk_pages_older_entries(client):
+    from live.admin import DESK_ENTRIES
+
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    entries = [post(blog, editor, f"Entry {n}") for n in range(DESK_ENTRIES + 2)]
+    client.force_login(editor)
+    first = client.get(desk_url(blog)).content.decode()
+    assert first.count('id="desk-entry-') == DESK_ENTRIES and "Older entries →" in first
+    older = client.get(desk_url(blog), {"page": 2}).content.decode()
+    assert [int(n) for n in re.findall(r'id="desk-entry-(\d+)"', older)] == [entries[1].pk, entries[0].pk]
