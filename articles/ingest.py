@@ -5,8 +5,6 @@ through articles.services, so a rejected item changes nothing and the others sti
 """
 import json
 import re
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.safe_fetch import FetchRefused, fetch
 from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
 
@@ -99,8 +98,8 @@ def _read_pictures(item: WireItem, base_dir: Path, notes: list[str]) -> list[Pic
         scheme = urlparse(picture.href).scheme.lower()
         if scheme in ("http", "https"):
             try:
-                result.append(PictureData(picture, _fetch(picture.href)))
-            except (OSError, ValueError) as exc:
+                result.append(PictureData(picture, fetch(picture.href)))
+            except FetchRefused as exc:  # the reason is safe to print (core/safe_fetch.py)
                 notes.append(f"picture {picture.href} not fetched: {exc}")
             continue
         local = Path(unquote(urlparse(picture.href).path)) if scheme == "file" else Path(picture.href)
@@ -109,16 +108,6 @@ def _read_pictures(item: WireItem, base_dir: Path, notes: list[str]) -> list[Pic
             raise WireItemRejected(f"picture file missing: {picture.href}")
         result.append(PictureData(picture, local.read_bytes()))
     return result
-
-
-def _fetch(url: str) -> bytes:
-    limit = settings.INGEST_FETCH_MAX_BYTES
-    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom ingest"})
-    with urllib.request.urlopen(request, timeout=settings.INGEST_FETCH_TIMEOUT) as response:  # noqa: S310 (http(s) only)
-        data = response.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"larger than {limit} bytes")
-    return data
 
 
 # A subject whose URI is a Newsroom section page (".../section/<slug>/", as our ninjs export writes it).

@@ -167,9 +167,20 @@ TAGGIT_CASE_INSENSITIVE = True
 # Newsroom behaviour
 DEFAULT_SECTION_SLUG = "news"
 ARTICLES_PER_PAGE = 12
-# Wire pictures fetched over http(s) during ingest.
+# Wire pictures fetched over http(s) during ingest (core/safe_fetch.py): public addresses only, whole fetch
+# within the timeout (seconds), redirects re-checked. INGEST_FETCH_HOSTS: when set, the only hosts fetched from
+# (".example.com" also matches its subdomains).
 INGEST_FETCH_TIMEOUT = float(os.environ.get("INGEST_FETCH_TIMEOUT", "10"))
 INGEST_FETCH_MAX_BYTES = int(os.environ.get("INGEST_FETCH_MAX_BYTES", str(15 * 1024 * 1024)))
+INGEST_FETCH_MAX_REDIRECTS = int(os.environ.get("INGEST_FETCH_MAX_REDIRECTS", "3"))
+INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS")
+# A folder wire items may name pictures in by absolute path or file:// URL; empty: only pictures inside the
+# item's own folder are read.
+INGEST_LOCAL_ROOT = os.environ.get("INGEST_LOCAL_ROOT", "")
+# One ninjs file: at most this many bytes, this nesting depth, and this many characters in any one string.
+INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", str(2 * 1024 * 1024)))
+INGEST_MAX_JSON_DEPTH = 64
+INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
 
