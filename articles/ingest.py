@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.safe_fetch import FetchRefused, fetch
+from photos import checks as photo_checks
 from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
 
@@ -102,12 +103,49 @@ def _read_pictures(item: WireItem, base_dir: Path, notes: list[str]) -> list[Pic
             except FetchRefused as exc:  # the reason is safe to print (core/safe_fetch.py)
                 notes.append(f"picture {picture.href} not fetched: {exc}")
             continue
-        local = Path(unquote(urlparse(picture.href).path)) if scheme == "file" else Path(picture.href)
-        local = local if local.is_absolute() else base_dir / local
-        if not local.is_file():
-            raise WireItemRejected(f"picture file missing: {picture.href}")
-        result.append(PictureData(picture, local.read_bytes()))
+        result.append(PictureData(picture, _read_local(picture.href, scheme, base_dir)))
     return result
+
+
+def _local_path(href: str, scheme: str, base_dir: Path) -> Path:
+    """The file a local picture names, resolved (symlinks too), if it may be read; else WireItemRejected.
+
+    A relative name must stay inside the item's folder. An absolute path or file:// URL is read only from inside
+    INGEST_LOCAL_ROOT, when the operator set one. The reason never says whether the path exists.
+    """
+    refused = WireItemRejected(f"picture {href}: not inside the item's folder")
+    if scheme == "file":
+        named = Path(unquote(urlparse(href).path))
+    elif scheme or "\0" in href:  # ftp:, data:, javascript:... name no file of ours
+        raise refused
+    else:
+        named = Path(href)
+    if named.is_absolute():
+        root = settings.INGEST_LOCAL_ROOT
+        if not root:
+            raise refused
+        folder, target = Path(root).resolve(), named.resolve()
+    else:
+        folder = base_dir.resolve()
+        target = (folder / named).resolve()
+    if not target.is_relative_to(folder):
+        raise refused
+    return target
+
+
+def _read_local(href: str, scheme: str, base_dir: Path) -> bytes:
+    path = _local_path(href, scheme, base_dir)
+    limit = photo_checks.max_bytes()
+    try:
+        if not path.is_file():
+            raise WireItemRejected(f"picture file missing: {href}")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        raise WireItemRejected(f"picture file missing: {href}") from None
+    if len(data) > limit:
+        raise WireItemRejected(f"picture {href}: larger than {limit} bytes")
+    return data
 
 
 # A subject whose URI is a Newsroom section page (".../section/<slug>/", as our ninjs export writes it).
