@@ -4,6 +4,7 @@ Each item is atomic: pictures are read first, then every row is written in one t
 through articles.services, so a rejected item changes nothing and the others still import.
 """
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.safe_fetch import FetchRefused, fetch
+from core.text import clean_text
 from photos import checks as photo_checks
 from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
@@ -24,6 +26,8 @@ from .models import Article, Revision, Section
 from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item
 
 FALLBACK_BYLINE = "Newsroom Staff"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,18 +66,91 @@ def ingest_paths(paths: list[str], *, publish: bool = False):
 
 
 def ingest_file(path: Path, *, publish: bool = False) -> IngestResult:
+    """One file, judged alone: whatever goes wrong becomes `rejected <uri or file> <reason>` and changes nothing."""
+    uri = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return IngestResult("rejected", str(path), "file not found")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return IngestResult("rejected", str(path), f"not valid JSON: {exc}")
-    uri = data.get("uri") if isinstance(data, dict) and isinstance(data.get("uri"), str) and data.get("uri") else str(path)
-    try:
-        item = parse_item(data)
-        return ingest_item(item, base_dir=path.parent, publish=publish)
+        data = read_wire_json(path)
+        if isinstance(data, dict) and isinstance(data.get("uri"), str) and data["uri"].strip():
+            uri = data["uri"].strip()
+        return ingest_item(parse_item(data), base_dir=path.parent, publish=publish)
     except WireItemRejected as exc:
-        return IngestResult("rejected", uri, str(exc.reason if hasattr(exc, "reason") else exc))
+        return IngestResult("rejected", uri, exc.reason)
+    except Exception as exc:  # one broken item must never stop the others (the trace goes to the log)
+        logger.exception("ingest of %s failed", path)
+        return IngestResult("rejected", uri, f"could not be imported ({exc.__class__.__name__})")
+
+
+def read_wire_json(path: Path):
+    """The decoded JSON of one wire file, within our limits and with every string cleaned; or WireItemRejected.
+
+    Limits: INGEST_MAX_FILE_BYTES, INGEST_MAX_JSON_DEPTH (checked by a scan before decoding, so deep nesting cannot
+    reach the decoder's recursion) and INGEST_MAX_STRING_CHARS. A UTF-8 byte order mark is accepted. Control
+    characters, lone surrogates and non-characters are removed from every string (core.text.clean_text).
+    """
+    limit = settings.INGEST_MAX_FILE_BYTES
+    try:
+        if path.stat().st_size > limit:
+            raise WireItemRejected(f"file larger than {limit} bytes")
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise WireItemRejected("file not found") from None
+    except OSError:
+        raise WireItemRejected("file could not be read") from None
+    if len(raw) > limit:
+        raise WireItemRejected(f"file larger than {limit} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WireItemRejected(f"not UTF-8 (byte {exc.start})") from None
+    check_depth(text, settings.INGEST_MAX_JSON_DEPTH)
+    try:
+        data = json.loads(text, strict=False)  # raw control characters in strings are removed below, not refused
+    except json.JSONDecodeError as exc:
+        raise WireItemRejected(f"not valid JSON: {exc}") from None
+    except RecursionError:  # check_depth stops this first; kept so a deep file can never give a traceback
+        raise WireItemRejected("JSON nested too deeply") from None
+    return clean_strings(data, settings.INGEST_MAX_STRING_CHARS)
+
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[{\]}]')
+
+
+def check_depth(text: str, max_depth: int) -> None:
+    """WireItemRejected if brackets outside strings nest deeper than `max_depth` (a loop, no recursion)."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > max_depth:
+                raise WireItemRejected(f"JSON nested deeper than {max_depth} levels")
+        elif token in ("]", "}"):
+            depth -= 1
+
+
+def clean_strings(data, max_chars: int):
+    """`data` with clean_text applied to every string and key; WireItemRejected for a string over `max_chars`."""
+
+    def clean(value: str) -> str:
+        if len(value) > max_chars:
+            raise WireItemRejected(f"a text is longer than {max_chars} characters")
+        return clean_text(value)
+
+    root = [data]
+    stack = [(root, 0)]
+    while stack:  # iterative: the depth is already bounded, but a loop costs nothing
+        container, key = stack.pop()
+        value = container[key]
+        if isinstance(value, str):
+            container[key] = clean(value)
+        elif isinstance(value, list):
+            stack.extend((value, i) for i in range(len(value)))
+        elif isinstance(value, dict):
+            cleaned = {clean(k): v for k, v in value.items()}
+            container[key] = cleaned
+            stack.extend((cleaned, k) for k in cleaned)
+    return root[0]
 
 
 def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> IngestResult:

@@ -1,4 +1,6 @@
 """Hostile corpora (tests/fixtures/hostile/) and a local HTTP server that counts who asked it for what."""
+import json
+import shutil
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,3 +47,29 @@ def picture_server(routes: dict):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def deep_json(depth: int = 200_000) -> str:
+    """An item whose headline sits under `depth` nested arrays: what once ended a run with RecursionError."""
+    return '{"uri": "urn:hostile:deep", "headlines": ' + "[" * depth + "]" * depth + "}"
+
+
+def oversize_json(size: int) -> str:
+    """A valid ninjs item of about `size` bytes (the 50 MB file that once took 30 s and 1.4 GB to publish)."""
+    body = "<p>" + "word " * (size // 5) + "</p>"
+    return json.dumps({"uri": "urn:hostile:oversize", "type": "text", "versionCreated": "2026-11-20T05:45:00Z",
+                       "headlines": [{"role": "main", "value": "Oversize"}],
+                       "bodies": [{"role": "main", "contentType": "text/html", "value": body}]})
+
+
+def long_string_json(chars: int) -> str:
+    return json.dumps({"uri": "urn:hostile:long-string", "type": "text", "versionCreated": "2026-11-20T05:45:00Z",
+                       "headlines": [{"role": "main", "value": "x" * chars}]})
+
+
+def copy_wire_corpus(folder: Path) -> Path:
+    """The static hostile wire items (tests/fixtures/hostile/wire/) copied into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (FIXTURES / "wire").glob("*.json"):
+        shutil.copyfile(path, folder / path.name)
+    return folder
