@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 
+from photos.checks import CheckedImageField
+
 from .adstxt import validate_ads_txt
 
 HTML_CREATIVE_PERMISSION = "ads.add_html_creative"
@@ -54,7 +56,7 @@ class HouseCreative(models.Model):
     title = models.CharField(max_length=80)
     text = models.CharField(max_length=200, blank=True)
     click_url = models.CharField(max_length=500, help_text="A site path (/section/india/) or an https:// URL.")
-    image = models.ImageField(upload_to="ads/house/", blank=True)
+    image = CheckedImageField(upload_to="ads/house/", blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -129,7 +131,7 @@ class Creative(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="creatives")
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
-    image = models.ImageField(upload_to="ads/creatives/", blank=True, help_text="Shown fitted inside the slot's box.")
+    image = CheckedImageField(upload_to="ads/creatives/", blank=True, help_text="Shown fitted inside the slot's box.")
     alt_text = models.CharField(max_length=200, blank=True, help_text="What the image says, for screen readers.")
     click_url = models.URLField(
         max_length=1000, blank=True, validators=[URLValidator(schemes=["http", "https"])],

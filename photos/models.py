@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from .checks import CheckedImageField
+
 logger = logging.getLogger(__name__)
 
 
@@ -79,7 +81,7 @@ FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
 class Photo(models.Model):
-    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    image = CheckedImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     alt_text = models.CharField(max_length=250, help_text="Describe the picture for readers who cannot see it.")

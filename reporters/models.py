@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.slugs import unique_slug
+from photos.checks import CheckedImageField
 
 
 class ReporterQuerySet(models.QuerySet):
@@ -20,7 +21,7 @@ class Reporter(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     designation = models.CharField(max_length=120, blank=True, help_text="e.g. Senior Correspondent")
     bio = models.TextField("short bio", blank=True, max_length=1000)
-    portrait = models.ImageField(upload_to="reporters/%Y/", blank=True)
+    portrait = CheckedImageField(upload_to="reporters/%Y/", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
