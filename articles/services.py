@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import slugs
 from core.sanitize import sanitize_body
+from core.text import clean_story_text
 from photos.models import Photo
 from reporters.models import Reporter
 
@@ -122,6 +123,7 @@ def save_story(
     Updated (to `updated_at` or now) unless `minor` is set.
     """
     now = timezone.now()
+    clean_story_text(article, related)  # core/text.py: no control characters reach the database or a feed
     article.body = sanitize_body(article.body)
     article.body_blocks = split_blocks(article.body)
     article.headline = article.headline.strip()

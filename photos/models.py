@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from core.text import clean_text
+
 from .checks import CheckedImageField
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ class Credit(models.Model):
 
     @classmethod
     def for_wire_name(cls, name: str) -> "Credit":
-        name = " ".join(name.split())[:120] or "Unknown"
+        name = " ".join(clean_text(name).split())[:120] or "Unknown"
         credit = cls.objects.filter(name__iexact=name).first()
         if credit:
             return credit

@@ -3,13 +3,14 @@ from django.db import models
 from django.urls import reverse
 
 from core.slugs import unique_slug
+from core.text import clean_text
 from photos.checks import CheckedImageField
 
 
 class ReporterQuerySet(models.QuerySet):
     def get_or_create_by_name(self, name: str) -> "Reporter":
         """Match a wire byline to a reporter by name (case-insensitive), else create one."""
-        name = " ".join(name.split())
+        name = " ".join(clean_text(name).split())
         existing = self.filter(name__iexact=name).first()
         if existing:
             return existing
