@@ -82,9 +82,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Login throttling (core/throttling.py): 5 failures for one username from one address, or 10 from one address over
+# any usernames (password spraying), lock that out for an hour. TRUSTED_PROXY_COUNT is the number of proxies in
+# front of the app that append to X-Forwarded-For (1 behind the documented TLS proxy; 0 when exposed directly):
+# with it wrong, every login shares the proxy's address and anyone can lock staff out.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_HANDLER = "core.throttling.ThrottlingHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner per worker; lockouts are still logged
 
