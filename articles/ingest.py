@@ -3,6 +3,7 @@
 Each item is atomic: pictures are read first, then every row is written in one transaction
 through articles.services, so a rejected item changes nothing and the others still import.
 """
+import dataclasses
 import json
 import logging
 import re
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.safe_fetch import FetchRefused, fetch
+from core.sanitize import drop_remote_images
 from core.text import clean_text
 from photos import checks as photo_checks
 from photos.services import BadImage, photo_from_bytes
@@ -161,6 +163,9 @@ def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> Ing
     if existing and not is_newer(item, existing.wire_version or None, existing.wire_version_created):
         return IngestResult("unchanged", item.uri, existing.public_url)
     notes: list[str] = []
+    body, remote = drop_remote_images(item.body_html)  # nothing in a body loads from another host
+    notes.extend(f"body picture {src[:100]} dropped: not from the photo desk" for src in remote)
+    item = dataclasses.replace(item, body_html=body)
     pictures = _read_pictures(item, base_dir, notes)
     with transaction.atomic():
         article, action = _write(item, existing, pictures, publish, notes)
