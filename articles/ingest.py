@@ -56,7 +56,10 @@ def json_files(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            try:
+                found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            except OSError:  # an unreadable sub-folder: reported as a rejected path, the rest still run
+                found.append(path)
         else:
             found.append(path)
     return found

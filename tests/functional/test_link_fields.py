@@ -97,3 +97,20 @@ def test_good_links_save_through_the_same_forms(admin, client):
     assert post_creative(admin, "https://acme.example/sale").status_code == 302
     assert HouseCreative.objects.get(title="Subscribe").click_url == "/section/india/"
     assert Campaign.objects.get().creatives.get().click_url == "https://acme.example/sale"
+
+
+@pytest.mark.django_db
+def test_the_migration_pauses_creatives_whose_stored_link_is_unsafe():
+    """Rows saved before the validator existed: a javascript: house creative stops running."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    migration = importlib.import_module("ads.migrations.0006_link_fields_accept_web_addresses_only")
+    slot = AdSlot.objects.get(key="sidebar")
+    bad = HouseCreative.objects.create(slot=slot, title="Bad", click_url="javascript:alert(1)")
+    good = HouseCreative.objects.create(slot=slot, title="Good", click_url="/section/india/")
+    migration.pause_unsafe_links(global_apps, None)
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert (bad.active, good.active) == (False, True)
