@@ -127,3 +127,36 @@ def test_slow_server_is_cut_off_at_the_timeout(tmp_path, settings):
         lines, _ = run(tmp_path)
         assert time.monotonic() - started < 2.5
     assert "not fetched: the server did not answer in time" in lines[0]
+
+
+@pytest.mark.django_db
+def test_the_connection_goes_to_the_checked_address_not_a_second_lookup(tmp_path, server, settings, monkeypatch):
+    """DNS rebinding: the name answers a public address when checked and loopback afterwards. We connect to what we
+    checked (here a public address that does not answer in time), never to a second answer. A resolver that changes
+    its answer cannot be had without owning a DNS zone, so this one is simulated."""
+    import socket
+
+    from core import safe_fetch
+
+    answers = iter(["8.8.8.8"] + ["127.0.0.1"] * 10)
+    real = socket.getaddrinfo
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "rebind.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+        return real(host, port, *args, **kwargs)
+
+    connected = []
+    real_connect = socket.create_connection
+
+    def recording_connect(address, *args, **kwargs):
+        connected.append(address)
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(safe_fetch.socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(safe_fetch.socket, "create_connection", recording_connect)
+    settings.INGEST_FETCH_TIMEOUT = 0.5
+    write(tmp_path, "a.json", remote_story(f"http://rebind.example:{server.port}/pic.jpg"))
+    lines, _ = run(tmp_path)
+    assert connected == [("8.8.8.8", server.port)]
+    assert server.hits == [] and NOT_ALLOWED in lines[0]
