@@ -90,8 +90,8 @@ def drop_remote_images(html_text: str) -> tuple[str, list[str]]:
     return _IMG_WITHOUT_SRC.sub("", cleaned), dropped
 
 
-def sanitize_editor_body(html_text: str) -> str:
-    """The story body field's sanitizer: refuses a body with remote pictures (a form error), else sanitize_body."""
+def refuse_remote_images(html_text: str) -> None:
+    """A validator: ValidationError naming the first remote <img>, for every form an editor types a body into."""
     remote = remote_image_sources(html_text)
     if remote:
         from django.core.exceptions import ValidationError
@@ -100,4 +100,9 @@ def sanitize_editor_body(html_text: str) -> str:
             "Pictures in a story must come from the photo desk, not another site (%(src)s). Upload the picture "
             "under Photos, then insert it from there.", code="remote_image", params={"src": remote[0][:100]},
         )
+
+
+def sanitize_editor_body(html_text: str) -> str:
+    """The story body field's sanitizer: refuses a body with remote pictures (a form error), else sanitize_body."""
+    refuse_remote_images(html_text)
     return sanitize_body(html_text)

@@ -79,3 +79,27 @@ def test_wire_body_loses_remote_pictures_with_a_note(tmp_path):
     assert lines[0].endswith("(body picture https://tracker.example/pixel.gif dropped: not from the photo desk)")
     stored = Article.objects.get().body
     assert "tracker.example" not in stored and '<img src="/media/ok.jpg" alt="local">' in stored
+
+
+def test_a_queued_update_with_a_remote_picture_is_refused_too(admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import services
+    from tests.factories import make_story
+
+    story = services.publish(make_story(headline="Live headline"))
+    queued = services.queue_update(story, services.snapshot(Article.objects.get(pk=story.pk)),
+                                   go_live_at=timezone.now() + timedelta(hours=2))
+    when = timezone.localtime(queued.go_live_at)
+    response = admin_client.post(f"/admin/articles/scheduledupdate/{queued.pk}/change/", {
+        "headline": "Edited", "standfirst": "", "body": '<p>x</p><img src="https://tracker.example/p.gif">',
+        "byline_reporters": [str(r.pk) for r in story.ordered_reporters()], "section": str(story.section_id),
+        "tags": [], "hero_photo": "", "story_photos": [],
+        "go_live_at_0": when.strftime("%Y-%m-%d"), "go_live_at_1": when.strftime("%H:%M:%S"), "note": "",
+    })
+    assert response.status_code == 200
+    assert "Pictures in a story must come from the photo desk" in errors(response)
+    queued.refresh_from_db()
+    assert queued.snapshot["headline"] == "Live headline"
