@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from core.sanitize import sanitize_body
+from core.sanitize import sanitize_editor_body
 from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
@@ -133,7 +133,7 @@ class Article(models.Model):
     headline = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
     standfirst = models.TextField(blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline.")
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_editor_body, blank=True)
     # The body split into top-level blocks at save time, so pages place inline ads without parsing HTML.
     body_blocks = models.JSONField(default=list, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")

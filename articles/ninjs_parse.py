@@ -165,7 +165,7 @@ def _shown(raw: object) -> str:
 # --- dates -------------------------------------------------------------------------
 
 def _as_utc(moment: datetime) -> datetime:
-    """Aware UTC; naive values are taken to be UTC already (what agencies mean by them)."""
+    """Aware UTC; a naive value (only ever a stored one: wire dates must carry a zone) is taken as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -178,7 +178,14 @@ def _date(obj: Obj, *fields: str) -> datetime | None:
         try:
             if not isinstance(raw, str):
                 raise ValueError
-            return _as_utc(datetime.fromisoformat(raw.strip()))
+            moment = datetime.fromisoformat(raw.strip())
+        except (ValueError, OverflowError):  # OverflowError: year 1 shifted out of range by an offset
+            raise WireItemRejected(f"unparseable date in {field}: {_shown(raw)}") from None
+        if moment.tzinfo is None:
+            # A "10:00" embargo read in the wrong zone is published hours early or late: refuse to guess.
+            raise WireItemRejected(f"date without a time zone in {field}: {_shown(raw)}")
+        try:
+            return _as_utc(moment)
         except (ValueError, OverflowError):  # OverflowError: year 1 shifted out of range by an offset
             raise WireItemRejected(f"unparseable date in {field}: {_shown(raw)}") from None
     return None

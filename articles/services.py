@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import slugs
 from core.sanitize import sanitize_body
+from core.text import clean_story_text
 from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
@@ -123,6 +124,7 @@ def save_story(
     Updated (to `updated_at` or now) unless `minor` is set.
     """
     now = timezone.now()
+    clean_story_text(article, related)  # core/text.py: no control characters reach the database or a feed
     article.body = sanitize_body(article.body)
     article.body_blocks = split_blocks(article.body)
     article.headline = article.headline.strip()

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
+from core.sanitize import refuse_remote_images
 from photos.models import Photo
 from reporters.models import Reporter
 
@@ -26,6 +27,7 @@ class ScheduledUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         site = admin_site or admin.site
         content = forms.fields_for_model(Article, fields=CONTENT_FIELDS)
+        content["body"].validators.append(refuse_remote_images)  # as the story form does (its model field's clean)
         content["section"].widget = AutocompleteSelect(Article._meta.get_field("section"), site)
         content["hero_photo"].widget = AutocompleteSelect(Article._meta.get_field("hero_photo"), site)
         for widget_field in ("section", "hero_photo"):

@@ -82,9 +82,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Login throttling (core/throttling.py): 5 failures for one username from one address, or 10 from one address over
+# any usernames (password spraying), lock that out for an hour. TRUSTED_PROXY_COUNT is the number of proxies in
+# front of the app that append to X-Forwarded-For (1 behind the documented TLS proxy; 0 when exposed directly):
+# with it wrong, every login shares the proxy's address and anyone can lock staff out.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_HANDLER = "core.throttling.ThrottlingHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner per worker; lockouts are still logged
 
@@ -168,9 +176,20 @@ TAGGIT_CASE_INSENSITIVE = True
 # Newsroom behaviour
 DEFAULT_SECTION_SLUG = "news"
 ARTICLES_PER_PAGE = 12
-# Wire pictures fetched over http(s) during ingest.
+# Wire pictures fetched over http(s) during ingest (core/safe_fetch.py): public addresses only, whole fetch
+# within the timeout (seconds), redirects re-checked. INGEST_FETCH_HOSTS: when set, the only hosts fetched from
+# (".example.com" also matches its subdomains).
 INGEST_FETCH_TIMEOUT = float(os.environ.get("INGEST_FETCH_TIMEOUT", "10"))
 INGEST_FETCH_MAX_BYTES = int(os.environ.get("INGEST_FETCH_MAX_BYTES", str(15 * 1024 * 1024)))
+INGEST_FETCH_MAX_REDIRECTS = int(os.environ.get("INGEST_FETCH_MAX_REDIRECTS", "3"))
+INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS")
+# A folder wire items may name pictures in by absolute path or file:// URL; empty: only pictures inside the
+# item's own folder are read.
+INGEST_LOCAL_ROOT = os.environ.get("INGEST_LOCAL_ROOT", "")
+# One ninjs file: at most this many bytes, this nesting depth, and this many characters in any one string.
+INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", str(2 * 1024 * 1024)))
+INGEST_MAX_JSON_DEPTH = 64
+INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
 

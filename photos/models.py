@@ -7,6 +7,10 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from core.text import clean_text
+
+from .checks import CheckedImageField
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,7 +44,7 @@ class Credit(models.Model):
 
     @classmethod
     def for_wire_name(cls, name: str) -> "Credit":
-        name = " ".join(name.split())[:120] or "Unknown"
+        name = " ".join(clean_text(name).split())[:120] or "Unknown"
         credit = cls.objects.filter(name__iexact=name).first()
         if credit:
             return credit
@@ -79,7 +83,7 @@ FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
 class Photo(models.Model):
-    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    image = CheckedImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     alt_text = models.CharField(max_length=250, help_text="Describe the picture for readers who cannot see it.")

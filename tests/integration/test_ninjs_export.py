@@ -4,7 +4,7 @@ Round trip, in one test database: story A is exported to a temporary folder (the
 picture files its rendition hrefs point to), then A and everything only A used (photos, credits,
 reporters, tags) is deleted, as if the folder arrived at a second Newsroom. `ingest_ninjs --publish`
 reads it back. The rendition hrefs are absolute URLs of this site (http://testserver/media/…):
-`articles.ingest._fetch` is replaced by a stub that serves each href from the exported folder, so
+`articles.ingest.fetch` is replaced by a stub that serves each href from the exported folder, so
 no network and no media server are involved, and the bytes really come from the export.
 """
 import io
@@ -241,7 +241,7 @@ def test_round_trip_through_our_own_ingest(client, story, tmp_path, monkeypatch)
         fetched.append(url)
         return files[url].read_bytes()
 
-    monkeypatch.setattr("articles.ingest._fetch", fetch_from_export)
+    monkeypatch.setattr("articles.ingest.fetch", fetch_from_export)
     out = StringIO()
     call_command("ingest_ninjs", "--publish", str(json_path), stdout=out)
     again = Article.objects.get(wire_uri=document["uri"])
