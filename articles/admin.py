@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.admin_paginator import EstimatedCountPaginator
 from core.timefmt import reader_datetime
 
-from . import services
+from . import actors, services
 from .admin_revisions import history_link, revision_urls
 from .schedule import schedule_urls
 from .forms import ArticleAdminForm
@@ -19,7 +19,22 @@ from .models import Article, Byline, ScheduledUpdate, Section
 from .update_forms import ScheduledUpdateForm
 
 def can_publish(user) -> bool:
-    return user.has_perm("articles.publish_article")
+    return actors.can_publish(user)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """By status; the trash is listed only when asked for ("In the trash"), so "All" means the desk's stories."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Article.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset.exclude(status=Article.Status.TRASHED)
 
 
 def badge(colour: str, text: str) -> str:
@@ -31,7 +46,7 @@ def badge(colour: str, text: str) -> str:
 
 STATE_COLOURS = {
     "draft": "#6b7280", "review": "#b45309", "scheduled": "#1d4ed8",
-    "published": "#15803d", "expired": "#6b21a8", "unpublished": "#b91c1c",
+    "published": "#15803d", "expired": "#6b21a8", "unpublished": "#b91c1c", "trashed": "#111827",
 }
 
 
@@ -47,7 +62,8 @@ class SectionAdmin(admin.ModelAdmin):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist", "modified_at"]
-    list_filter = ["status", "section", ("published_at", admin.DateFieldListFilter)]
+    list_filter = [StatusFilter, "section", ("published_at", admin.DateFieldListFilter)]
+    actions = ["trash_selected", "restore_selected"]
     search_fields = ["headline", "standfirst", "reporters__name", "tags__name"]
     date_hierarchy = "published_at"
     list_select_related = ["section"]
@@ -72,21 +88,77 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Advanced", {"classes": ["collapse"], "fields": ["language"]}),
     ]
 
+    # What the admin offers follows the services' own rules (articles.actors), so it never offers what they refuse.
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
         )
-        if not can_publish(request.user):
-            queryset = queryset.filter(pk__in=Article.objects.owned_by(request.user).values("pk"))
-        return queryset
+        return actors.viewable_stories(request.user, queryset)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or can_publish(request.user):
-            return True
-        # Reporters edit their own stories while they are drafts or in review, nothing else.
-        return obj.status in (Article.Status.DRAFT, Article.Status.REVIEW) and Article.objects.owned_by(request.user).filter(pk=obj.pk).exists()
+        return obj is None or actors.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or self._allowed(request, obj, Article.Status.TRASHED)
+
+    @staticmethod
+    def _allowed(request, article, target) -> bool:
+        try:
+            return services.check_transition(article, target, request.user) is not None
+        except services.StoryError:
+            return False
+
+    # "Delete" moves stories to the trash (services.trash): off the site, restorable, history kept.
+    # Purging the trash is `manage.py purge_trash`, for an administrator.
+    def get_deleted_objects(self, objs, request):
+        stories = [str(obj) for obj in objs]
+        refused = [str(obj) for obj in objs if not self._allowed(request, obj, Article.Status.TRASHED)]
+        return stories, {"stories": len(stories)}, set(refused), []
+
+    def delete_model(self, request, obj):
+        services.trash(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.trash(article, actor=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        messages.success(request, f"“{obj_display}” is in the trash: it is off the site and an editor can restore it.")
+        return redirect(reverse("admin:articles_article_changelist"))
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        found.pop("delete_selected", None)
+        if not request.user.has_perm("articles.delete_article"):
+            found.pop("trash_selected", None)
+        if not can_publish(request.user):
+            found.pop("restore_selected", None)
+        return found
+
+    def _move_each(self, request, queryset, move, done: str):
+        moved, refused = 0, []
+        for article in queryset:
+            try:
+                move(article, actor=request.user)
+                moved += 1
+            except services.StoryError as error:
+                refused.append(f"“{article}”: {error}")
+        if moved:
+            messages.success(request, f"{moved} stor{'y' if moved == 1 else 'ies'} {done}.")
+        for text in refused:
+            messages.error(request, text)
+
+    @admin.action(description="Move selected stories to the trash")
+    def trash_selected(self, request, queryset):
+        self._move_each(request, queryset, services.trash, "moved to the trash")
+
+    @admin.action(description="Restore selected stories from the trash (as drafts)")
+    def restore_selected(self, request, queryset):
+        self._move_each(request, queryset, services.restore_from_trash, "restored from the trash as drafts")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -154,32 +226,19 @@ class ArticleAdmin(admin.ModelAdmin):
             # The live story stays as it is; the form's content becomes a queued update.
             update = services.queue_update(
                 Article.objects.get(pk=obj.pk), services.snapshot_of(obj, related),
-                go_live_at=data["schedule_update_at"], user=request.user,
+                go_live_at=data["schedule_update_at"], actor=request.user,
             )
             messages.info(request, f"Update queued: it goes live {reader_datetime(update.go_live_at)}. Readers see the current version until then.")
             return
         services.save_story(
-            obj, related, user=request.user,
+            obj, related, actor=request.user,
             expected_version=data.get("edit_version_seen") if change else None,
             minor=data.get("minor_change", False),
         )
-        self._apply_workflow(request, obj, data)
-
-    def _apply_workflow(self, request, article, data):
-        target, user = data["workflow"], request.user
-        if target == Article.Status.PUBLISHED:
-            publish_at = data.get("publish_at")
-            state = article.state()
-            if state != "published" or (publish_at and publish_at != article.published_at and state == "scheduled"):
-                article = services.publish(article, user=user, at=publish_at)
-                if article.state() == "scheduled":
-                    messages.info(request, f"Scheduled for {reader_datetime(article.published_at)}.")
-        elif target == Article.Status.UNPUBLISHED and article.status == Article.Status.PUBLISHED:
-            services.unpublish(article, user=user)
-        elif target == Article.Status.REVIEW and article.status != Article.Status.REVIEW:
-            services.submit_for_review(article, user=user)
-        elif target == Article.Status.DRAFT and article.status != Article.Status.DRAFT:
-            services.return_to_draft(article, user=user)
+        # The form asked check_transition already; the service checks again under the row lock.
+        article = services.transition(obj, data["workflow"], actor=request.user, at=data.get("publish_at"))
+        if article.state() == "scheduled":
+            messages.info(request, f"Scheduled for {reader_datetime(article.published_at)}.")
 
     def save_related(self, request, form, formsets, change):
         # Bylines, tags and photos were written by services.save_story; only inline formsets remain.
@@ -244,7 +303,7 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.edit_update(
             obj, form.snapshot(obj.article), go_live_at=form.cleaned_data["go_live_at"],
-            user=request.user, note=form.cleaned_data.get("note", ""),
+            actor=request.user, note=form.cleaned_data.get("note", ""),
         )
 
     def get_urls(self):
@@ -257,7 +316,7 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         update = get_object_or_404(ScheduledUpdate, pk=pk)
         if not self.has_change_permission(request, update):
             raise PermissionDenied
-        services.cancel_update(update, user=request.user)
+        services.cancel_update(update, actor=request.user)
         messages.success(request, f"Cancelled: {update}.")
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
