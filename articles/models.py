@@ -373,8 +373,20 @@ class ArticleSlug(GuardedModel):
     created_at = models.DateTimeField(default=timezone.now)
 
 
-class SectionSlug(models.Model):
-    """An earlier slug of a renamed section: its pages answer 301 to the current ones."""
+class ListingSlug(models.Model):
+    """An earlier slug of a section, reporter or tag: its listing page answers 301 to the current one.
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="old_slugs")
-    slug = models.SlugField(max_length=60, unique=True)
+    Written when one of them is saved with a new slug (articles.signals), whoever saves it.
+    """
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        REPORTER = "reporter", "Reporter"
+        TAG = "tag", "Tag"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField(max_length=140)
+    target_id = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="one_old_slug_per_kind")]

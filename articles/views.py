@@ -2,8 +2,9 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from taggit.models import Tag
 
 from ads.placement import body_with_inline_ad
@@ -11,13 +12,47 @@ from ads.services import inline_rules
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
-from .models import Article, Section
+from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
 from .related import most_recent, related_stories
 
 
 def _page(request, queryset):
     return page_of(queryset, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
+
+
+def _moved(request, url: str) -> HttpResponsePermanentRedirect:
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+
+
+def _current(model, kind: str, slug: str):
+    """The object named by `slug`, or Http404 carrying its current URL when the slug is an old one."""
+    found = model.objects.filter(slug=slug).first()
+    if found:
+        return found
+    old = ListingSlug.objects.filter(kind=kind, slug=slug).first()
+    moved = model.objects.filter(pk=old.target_id).first() if old else None
+    if moved:
+        raise _Moved(moved.get_absolute_url() if hasattr(moved, "get_absolute_url") else reverse("articles:tag", args=[moved.slug]))
+    raise Http404
+
+
+class _Moved(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+def follows_old_slugs(view):
+    """Old slugs of sections, reporters, tags and stories answer 301 to where they are now."""
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except _Moved as moved:
+            return _moved(request, moved.url)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
 
 
 def home(request):
@@ -31,26 +66,36 @@ def home(request):
     )
 
 
+@follows_old_slugs
 def section(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = _current(Section, ListingSlug.Kind.SECTION, slug)
     page = _page(request, Article.objects.live().filter(section=section).for_listing())
     return render(request, "articles/listing.html", {"page": page, "title": section.name, "section": section})
 
 
+@follows_old_slugs
 def reporter(request, slug):
-    reporter = get_object_or_404(Reporter, slug=slug)
+    reporter = _current(Reporter, ListingSlug.Kind.REPORTER, slug)
     page = _page(request, Article.objects.live().filter(bylines__reporter=reporter).for_listing())
     return render(request, "articles/reporter.html", {"page": page, "title": reporter.name, "reporter": reporter})
 
 
+@follows_old_slugs
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = _current(Tag, ListingSlug.Kind.TAG, slug)
     page = _page(request, Article.objects.live().filter(tags__slug=slug).for_listing())
     return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.live().for_page(), slug=slug)
+    article = Article.objects.live().for_page().filter(slug=slug).first()
+    if article is None:
+        # A slug the story was published under before: 301 to its current URL, while it is live.
+        old = ArticleSlug.objects.filter(slug=slug).values_list("article_id", flat=True).first()
+        moved = Article.objects.live().filter(pk=old).only("slug").first() if old else None
+        if moved:
+            return _moved(request, moved.get_absolute_url())
+        raise Http404
     return render(request, "articles/detail.html", _article_context(article))
 
 
