@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import photo_uses, signals  # noqa: F401
