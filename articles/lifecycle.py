@@ -112,7 +112,12 @@ def transition(
     move = check_transition(article, target, actor, at=at, now=now)
     if move is None:
         return article
-    before = {"status": article.status, "published_at": article.published_at}
+    before = {"status": article.status, "published_at": article.published_at, "queued updates": 0}
+    cancelled = 0
+    if target == S.TRASHED:
+        # Nothing stays queued for a story in the trash (the scheduler would otherwise apply it there).
+        cancelled = article.scheduled_updates.pending().update(cancelled_at=now)
+        before["queued updates"] = cancelled
     if target == S.PUBLISHED:
         if not (article.published_at and article.published_at <= now):  # Published is set once
             article.published_at = at or now
@@ -125,7 +130,7 @@ def transition(
     article.modified_by = actors.user_of(actor)
     article.edit_version += 1
     article.save()
-    after = {"status": article.status, "published_at": article.published_at}
+    after = {"status": article.status, "published_at": article.published_at, "queued updates": 0}
     changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
     record_audit(article, move.name, actor, changes, note=note)
     if move.revision_kind:

@@ -286,3 +286,19 @@ def test_older_than_keeps_recent_trash(editor):
     out = StringIO()
     call_command("purge_trash", "--all", "--older-than", "30", stdout=out)
     assert Article.objects.filter(pk=trashed.pk).exists() and "purged 0" in out.getvalue()
+
+
+def test_trashing_cancels_queued_updates_so_the_scheduler_never_applies_them(editor):
+    from articles.scheduler import apply_due_updates
+
+    live = story_in(S.PUBLISHED, headline="Live")
+    snap = dict(services.snapshot(live), headline="Queued")
+    with time_machine.travel(timezone.now(), tick=False):
+        update = services.queue_update(live, snap, go_live_at=timezone.now() + timedelta(minutes=5), actor=editor)
+        services.trash(live, actor=editor)
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        assert apply_due_updates() == 0
+    update.refresh_from_db()
+    assert update.state == "cancelled" and Article.objects.get(pk=live.pk).headline == "Live"
+    entry = AuditEntry.objects.filter(story_id=live.pk, action="move to the trash").get()
+    assert entry.changes["queued updates"] == ["1", "0"]  # cancelled
