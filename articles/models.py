@@ -9,6 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_body
+from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
@@ -232,6 +233,9 @@ class Byline(GuardedModel):
         constraints = [models.UniqueConstraint(fields=["article", "reporter"], name="one_byline_per_reporter")]
         indexes = [models.Index(fields=["reporter", "article"])]
 
+    def __str__(self) -> str:
+        return f"{self.reporter} on {self.article}"
+
 
 class ArticlePhoto(GuardedModel):
     """A picture used inside the story (not the hero); its credit joins the foot credit line."""
@@ -243,6 +247,9 @@ class ArticlePhoto(GuardedModel):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_use_per_photo")]
+
+    def __str__(self) -> str:
+        return f"{self.photo} in {self.article}"
 
 
 class Revision(GuardedModel):
@@ -276,7 +283,7 @@ class Revision(GuardedModel):
         indexes = [models.Index(fields=["article", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {reader_datetime(self.created_at)}"
 
 
 class ScheduledUpdateQuerySet(GuardedQuerySet):
@@ -319,7 +326,7 @@ class ScheduledUpdate(GuardedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Update of “{self.snapshot.get('headline', '')}” at {timezone.localtime(self.go_live_at):%d %b %H:%M} IST"
+        return f"Update of “{self.snapshot.get('headline', '')}” at {reader_datetime(self.go_live_at)}"
 
     @property
     def state(self) -> str:
@@ -372,6 +379,9 @@ class ArticleSlug(GuardedModel):
     slug = models.SlugField(max_length=250, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"/story/{self.slug}/ → story #{self.article_id}"
+
 
 class ListingSlug(models.Model):
     """An earlier slug of a section, reporter or tag: its listing page answers 301 to the current one.
@@ -390,3 +400,6 @@ class ListingSlug(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="one_old_slug_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} → #{self.target_id}"

@@ -21,14 +21,28 @@ from reporters.models import Reporter
 from . import actors
 from .actors import COMMAND, INGEST, SCHEDULER, SystemActor  # noqa: F401 (the system actors callers pass)
 from .audit import (
-    announce, audited_values, current_snapshot, diff, record_audit, record_revision, snapshot,
+    announce,
+    audited_values,
+    current_snapshot,
+    diff,
+    record_audit,
+    record_revision,
+    snapshot,
 )
 from .blocks import split_blocks
 from .errors import MissingActor, StoryError, StoryPermissionError, StoryTransitionError  # noqa: F401
 from .guard import story_service
 from .lifecycle import (  # noqa: F401 (status moves are part of the services' API)
-    TRANSITIONS, check_transition, publish, purge, restore_from_trash, return_to_draft, submit_for_review,
-    transition, trash, unpublish,
+    TRANSITIONS,
+    check_transition,
+    publish,
+    purge,
+    restore_from_trash,
+    return_to_draft,
+    submit_for_review,
+    transition,
+    trash,
+    unpublish,
 )
 from .models import Article, ArticlePhoto, ArticleSlug, Byline, Revision, ScheduledUpdate
 from .revisions import describe_conflict
