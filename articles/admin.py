@@ -234,13 +234,12 @@ class ArticleAdmin(admin.ModelAdmin):
             )
             messages.info(request, f"Update queued: it goes live {reader_datetime(update.go_live_at)}. Readers see the current version until then.")
             return
-        services.save_story(
-            obj, related, actor=request.user,
+        # The form asked services.check_transition in validation; the service checks again under the row lock.
+        article = services.save_and_move(
+            obj, related, actor=request.user, target=data["workflow"], at=data.get("publish_at"),
             expected_version=data.get("edit_version_seen") if change else None,
             minor=data.get("minor_change", False),
         )
-        # The form asked check_transition already; the service checks again under the row lock.
-        article = services.transition(obj, data["workflow"], actor=request.user, at=data.get("publish_at"))
         if article.state() == "scheduled":
             messages.info(request, f"Scheduled for {reader_datetime(article.published_at)}.")
 

@@ -182,6 +182,22 @@ def save_story(
     return article
 
 
+@story_service
+@transaction.atomic
+def save_and_move(
+    article: Article, related: Related, *, actor, target: str, at: datetime | None = None,
+    expected_version: int | None = None, minor: bool = False,
+) -> Article:
+    """What the story form does: save the content and move the status, in one transaction. The move is checked
+    on the locked row before anything is written, so a refused move saves nothing."""
+    if article.pk:
+        check_transition(Article.objects.select_for_update().get(pk=article.pk), target, actor, at=at)
+    else:
+        check_transition(Article(), target, actor, at=at)
+    article = save_story(article, related, actor=actor, expected_version=expected_version, minor=minor)
+    return transition(article, target, actor=actor, at=at)
+
+
 def _keep_old_slug(article: Article, *, old: str, was_published: bool) -> None:
     """A story that has been published keeps answering at its old URL (301, articles.views)."""
     ArticleSlug.objects.filter(slug=article.slug).delete()  # the current slug is no longer an old one
