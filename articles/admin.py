@@ -14,7 +14,7 @@ from core.timefmt import reader_datetime
 from . import actors, services
 from .admin_revisions import history_link, revision_urls
 from .forms import ArticleAdminForm
-from .models import Article, Byline, ScheduledUpdate, Section
+from .models import Article, AuditEntry, Byline, ScheduledUpdate, Section
 from .schedule import schedule_urls
 from .update_forms import ScheduledUpdateForm
 
@@ -325,3 +325,24 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("admin:articles_scheduledupdate_changelist")
         return redirect(target)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The whole audit log, read-only (a story's own entries are on its History page; purged stories' only here)."""
+
+    list_display = [instant_column("created_at", "When"), "story_headline", "story_id", "action", "actor_name", "source"]
+    list_filter = ["source", "action"]
+    search_fields = ["story_headline", "actor_name", "=story_id"]
+    list_select_related = ["actor_user"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

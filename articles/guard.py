@@ -9,7 +9,7 @@ ArticlePhoto, Revision, ScheduledUpdate, AuditEntry, ArticleSlug) refuse, outsid
 - `QuerySet.update()`, `.delete()`, `.bulk_create()`, `.bulk_update()` (and so a many-to-many `add`/`set`/
   `remove`/`clear` through Byline or ArticlePhoto, which Django runs as bulk_create/delete on the through model).
 
-Not covered: raw SQL (`cursor.execute`), `loaddata` (Django saves fixtures with `save_base(raw=True)`), and the
+Not covered: raw SQL (`cursor.execute`), `Model.save_base()` called directly (as `loaddata` does), and the
 historical models migrations use. tests/services/test_guard.py enumerates every covered method for every model.
 """
 import contextvars

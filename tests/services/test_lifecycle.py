@@ -302,3 +302,14 @@ def test_trashing_cancels_queued_updates_so_the_scheduler_never_applies_them(edi
     assert update.state == "cancelled" and Article.objects.get(pk=live.pk).headline == "Live"
     entry = AuditEntry.objects.filter(story_id=live.pk, action="move to the trash").get()
     assert entry.changes["queued updates"] == ["1", "0"]  # cancelled
+
+
+def test_the_audit_log_of_a_purged_story_stays_readable_in_the_admin(client, admin_user):
+    trashed = story_in(S.TRASHED, headline="Purged long ago")
+    services.purge(trashed, actor=admin_user)
+    client.force_login(admin_user)
+    html = client.get("/admin/articles/auditentry/?q=Purged+long+ago").content.decode()
+    assert "Purged long ago" in html and "purged" in html and "root" in html
+    entry = AuditEntry.objects.get(action="purged")
+    assert client.get(f"/admin/articles/auditentry/{entry.pk}/change/").status_code == 200  # view only
+    assert client.post(f"/admin/articles/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
