@@ -85,15 +85,19 @@ def tag(request, slug):
     return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
 
 
+def moved_story(request, slug: str, url_of) -> HttpResponsePermanentRedirect:
+    """A slug a live story was published under before: 301 to `url_of(story)`; else 404."""
+    old = ArticleSlug.objects.filter(slug=slug).values_list("article_id", flat=True).first()
+    moved = Article.objects.live().filter(pk=old).only("slug").first() if old else None
+    if moved is None:
+        raise Http404
+    return _moved(request, url_of(moved))
+
+
 def article_detail(request, slug):
     article = Article.objects.live().for_page().filter(slug=slug).first()
     if article is None:
-        # A slug the story was published under before: 301 to its current URL, while it is live.
-        old = ArticleSlug.objects.filter(slug=slug).values_list("article_id", flat=True).first()
-        moved = Article.objects.live().filter(pk=old).only("slug").first() if old else None
-        if moved:
-            return _moved(request, moved.get_absolute_url())
-        raise Http404
+        return moved_story(request, slug, lambda story: story.get_absolute_url())
     return render(request, "articles/detail.html", _article_context(article))
 
 

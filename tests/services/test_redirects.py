@@ -64,3 +64,11 @@ def test_section_renamed_in_the_admin(client, admin_user):
     client.logout()
     assert client.get("/section/world/")["Location"] == "/section/international/"
     assert Article.objects.count() == 0
+
+
+def test_the_ninjs_export_follows_old_story_slugs_too(client, db):
+    live = publish_story(headline="Ferry runs")
+    change_story(live, slug="ferry-keeps-running")
+    response = client.get("/story/ferry-runs.json")
+    assert response.status_code == 301 and response["Location"] == "/story/ferry-keeps-running.json"
+    assert client.get("/story/never-was.json").status_code == 404
