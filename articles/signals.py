@@ -26,10 +26,10 @@ LISTING_KINDS = {Section: ListingSlug.Kind.SECTION, Reporter: ListingSlug.Kind.R
 @receiver(pre_save, sender=Tag, dispatch_uid="articles-tag-slug-history")
 def keep_old_listing_slug(sender, instance, raw=False, **kwargs) -> None:
     """A section, reporter or tag saved with a new slug keeps its old listing URL answering (301, articles.views)."""
-    if raw or instance.pk is None:
+    if raw:
         return
-    old = sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
     kind = LISTING_KINDS[sender]
+    ListingSlug.objects.filter(kind=kind, slug=instance.slug).delete()  # the slug is current again
+    old = sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first() if instance.pk else None
     if old and old != instance.slug:
         ListingSlug.objects.update_or_create(kind=kind, slug=old, defaults={"target_id": instance.pk})
-    ListingSlug.objects.filter(kind=kind, slug=instance.slug).delete()  # the slug is current again

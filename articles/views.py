@@ -53,6 +53,25 @@ def follows_old_slugs(view):
     return wrapper
 
 
+LISTING_MODELS = {ListingSlug.Kind.SECTION: Section, ListingSlug.Kind.REPORTER: Reporter, ListingSlug.Kind.TAG: Tag}
+
+
+def follows_old_listing_slug(kind: str, view):
+    """Wrap a view under /<kind>/<slug>/… (a feed, say): a 404 at an old slug becomes a 301 to the same path at the
+    current slug."""
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except Http404:
+            old = ListingSlug.objects.filter(kind=kind, slug=slug).first()
+            current = LISTING_MODELS[kind].objects.filter(pk=old.target_id).values_list("slug", flat=True).first() if old else None
+            if not current:
+                raise
+            return _moved(request, request.path.replace(f"/{kind}/{slug}/", f"/{kind}/{current}/", 1))
+
+    return wrapper
+
+
 def home(request):
     page = _page(request, Article.objects.live().for_listing())
     stories = list(page.object_list)

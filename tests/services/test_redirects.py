@@ -51,8 +51,13 @@ def test_renamed_listing_slugs_answer_301(client, db, kind):
     obj.save()
     response = client.get(f"/{kind}/{old}/?page=2")
     assert response.status_code == 301 and response["Location"] == f"/{kind}/{old}-new/?page=2"
+    for feed in ("rss", "atom"):
+        response = client.get(f"/{kind}/{old}/{feed}/")
+        assert response.status_code == 301 and response["Location"] == f"/{kind}/{old}-new/{feed}/"
+        assert client.get(response["Location"]).status_code == 200
     assert client.get(f"/{kind}/{old}-new/").status_code == 200
     assert client.get(f"/{kind}/never-existed/").status_code == 404
+    assert client.get(f"/{kind}/never-existed/rss/").status_code == 404
 
 
 def test_section_renamed_in_the_admin(client, admin_user):
@@ -72,3 +77,14 @@ def test_the_ninjs_export_follows_old_story_slugs_too(client, db):
     response = client.get("/story/ferry-runs.json")
     assert response.status_code == 301 and response["Location"] == "/story/ferry-keeps-running.json"
     assert client.get("/story/never-was.json").status_code == 404
+
+
+def test_a_new_section_taking_an_old_slug_drops_the_redirect(client, db):
+    world = Section.objects.get(slug="world")
+    world.slug = "international"
+    world.save()
+    Section.objects.create(name="World (new)", slug="world")
+    assert client.get("/section/world/").status_code == 200
+    from articles.models import ListingSlug
+
+    assert not ListingSlug.objects.filter(slug="world").exists()
