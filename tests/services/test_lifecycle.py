@@ -313,3 +313,26 @@ def test_the_audit_log_of_a_purged_story_stays_readable_in_the_admin(client, adm
     entry = AuditEntry.objects.get(action="purged")
     assert client.get(f"/admin/articles/auditentry/{entry.pk}/change/").status_code == 200  # view only
     assert client.post(f"/admin/articles/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_service_decides_on_the_locked_row_not_the_callers_copy(editor):
+    live = story_in(S.PUBLISHED)
+    stale = Article.objects.get(pk=live.pk)
+    services.return_to_draft(live, actor=editor)  # someone else moved it meanwhile
+    assert stale.status == S.PUBLISHED
+    with pytest.raises(services.StoryTransitionError):
+        services.unpublish(stale, actor=editor)  # draft → unpublished is not in the table
+    assert Article.objects.get(pk=live.pk).status == S.DRAFT
+
+
+def test_reporter_cannot_schedule_changes_the_field_is_disabled_and_ignored(client, reporter_user):
+    mine = story_in(S.DRAFT, headline="Mine", reporters=[reporter_user.reporter])
+    client.force_login(reporter_user)
+    page = client.get(f"/admin/articles/article/{mine.pk}/change/").content.decode()
+    assert 'name="schedule_update_at_0"' in page and "Editors set this." in page
+    when = timezone.localtime(timezone.now() + timedelta(hours=3))
+    response = client.post(f"/admin/articles/article/{mine.pk}/change/", admin_form(
+        mine, headline="Mine, edited", schedule_update_at_0=when.strftime("%Y-%m-%d"),
+        schedule_update_at_1=when.strftime("%H:%M:%S")))
+    assert response.status_code == 302, errors(response)
+    assert Article.objects.get(pk=mine.pk).headline == "Mine, edited" and not mine.scheduled_updates.exists()
