@@ -283,7 +283,7 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         return False  # cancel instead, so the desk can see what was planned
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj) and request.user.has_perm("articles.publish_article")
+        allowed = super().has_change_permission(request, obj) and actors.can_publish(request.user)
         return allowed and (obj is None or obj.state in ("queued", "overdue"))
 
     @admin.display(description="Headline")

@@ -8,7 +8,7 @@ from taggit.models import Tag
 from photos.models import Photo
 from reporters.models import Reporter
 
-from . import services
+from . import actors, services
 from .models import Article
 from .revisions import describe_conflict
 
@@ -157,7 +157,7 @@ class ArticleAdminForm(forms.ModelForm):
             )
         elif not instance.pk:
             self.initial.setdefault("workflow", Article.Status.DRAFT)
-        if user is not None and not user.has_perm("articles.publish_article") and "workflow" in self.fields:
+        if user is not None and not actors.can_publish(user) and "workflow" in self.fields:
             allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
             self.fields["workflow"].choices = [c for c in Article.Status.choices if c[0] in allowed | {instance.status}]
             # A story the reporter may only view is shown read-only by the admin: these fields are not in the form.

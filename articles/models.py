@@ -79,12 +79,6 @@ class ArticleQuerySet(GuardedQuerySet):
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
 
-    def owned_by(self, user):
-        """Stories a reporter may call their own: created by them, or carrying their byline."""
-        from .actors import owned_filter
-
-        return self.filter(owned_filter(user)).distinct()
-
     def scheduled(self, now=None):
         now = now or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)

@@ -10,6 +10,7 @@ from taggit.models import Tag
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
+from . import actors
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
 from .related import most_recent, related_stories
@@ -127,7 +128,7 @@ def article_preview(request, pk):
     if article is None:
         raise Http404
     user = request.user
-    if not user.has_perm("articles.publish_article") and not Article.objects.owned_by(user).filter(pk=pk).exists():
+    if not actors.viewable_stories(user, Article.objects.filter(pk=pk)).exists():
         raise PermissionDenied("Reporters preview their own stories.")
     return render(request, "articles/detail.html", _article_context(article, preview=True))
 
