@@ -44,7 +44,7 @@ from .lifecycle import (  # noqa: F401 (status moves are part of the services' A
     trash,
     unpublish,
 )
-from .models import Article, ArticlePhoto, ArticleSlug, Byline, Revision, ScheduledUpdate
+from .models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate
 from .revisions import describe_conflict
 
 # Fields whose change readers can see; a save that changes none of them is not an update.
@@ -233,8 +233,14 @@ def create_generated_stories(rows: list[Article], bylines, *, actor) -> list[Art
     actors.require_publish(actor)
     created = Article.objects.bulk_create(rows)
     Byline.objects.bulk_create(bylines(created))
-    for article in created:
-        record_audit(article, "generated", actor, {"status": (None, article.status)})
+    AuditEntry.objects.bulk_create(  # one INSERT per batch: benchmarks generate 100,000 stories
+        AuditEntry(
+            article=article, story_id=article.pk, story_headline=article.headline[:250], action="generated",
+            changes={"status": [None, article.status]}, actor_name=actors.actor_name(actor)[:150],
+            source=actors.source_of(actor),
+        )
+        for article in created
+    )
     return created
 
 
