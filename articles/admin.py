@@ -223,6 +223,15 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
         return format_html("<ul>{}</ul>", format_html("".join(items))) if items else "No updates queued."
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form asked the services in validation; if the story moved in between, the service refuses under the
+        # row lock and the admin's transaction rolls back: say so instead of a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StoryError as error:
+            messages.error(request, f"Nothing was saved: {error}")
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         related = services.Related(reporters=data["byline_reporters"], tags=data["tags"], photos=data["story_photos"])

@@ -289,15 +289,15 @@ def test_older_than_keeps_recent_trash(editor):
 
 
 def test_trashing_cancels_queued_updates_so_the_scheduler_never_applies_them(editor):
-    from articles.scheduler import apply_due_updates
-
     live = story_in(S.PUBLISHED, headline="Live")
     snap = dict(services.snapshot(live), headline="Queued")
     with time_machine.travel(timezone.now(), tick=False):
         update = services.queue_update(live, snap, go_live_at=timezone.now() + timedelta(minutes=5), actor=editor)
         services.trash(live, actor=editor)
+    out = StringIO()
     with time_machine.travel(timezone.now() + timedelta(minutes=10)):
-        assert apply_due_updates() == 0
+        call_command("publish_scheduled", stdout=out)
+    assert "applied 0" in out.getvalue()
     update.refresh_from_db()
     assert update.state == "cancelled" and Article.objects.get(pk=live.pk).headline == "Live"
     entry = AuditEntry.objects.filter(story_id=live.pk, action="move to the trash").get()
@@ -336,3 +336,19 @@ def test_reporter_cannot_schedule_changes_the_field_is_disabled_and_ignored(clie
         schedule_update_at_1=when.strftime("%H:%M:%S")))
     assert response.status_code == 302, errors(response)
     assert Article.objects.get(pk=mine.pk).headline == "Mine, edited" and not mine.scheduled_updates.exists()
+
+
+def test_a_move_refused_only_under_the_lock_is_a_message_not_a_500(client, editor, monkeypatch):
+    from articles.forms import ArticleAdminForm
+
+    live = story_in(S.PUBLISHED, headline="Live")
+    # As if the form had been validated just before another editor's change: the form check passes, the service
+    # refuses on the locked row.
+    monkeypatch.setattr(ArticleAdminForm, "_check_with_services", lambda self, cleaned: None)
+    client.force_login(editor)
+    response = client.post(f"/admin/articles/article/{live.pk}/change/", admin_form(
+        live, workflow="review", headline="Not saved"), follow=True)
+    assert response.status_code == 200 and "Nothing was saved: A story that is published cannot be moved" in (
+        response.content.decode())
+    stored = Article.objects.get(pk=live.pk)
+    assert (stored.headline, stored.status) == ("Live", S.PUBLISHED)
