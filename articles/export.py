@@ -13,13 +13,13 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from core.timefmt import machine_datetime
 from photos.renditions import rendition_url
 
 from .models import Article
+from .views import moved_story
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -167,5 +167,7 @@ def story_ninjs(article: Article) -> dict:
 
 
 def story_json(request, slug):
-    article = get_object_or_404(Article.objects.live().for_export(), slug=slug)
+    article = Article.objects.live().for_export().filter(slug=slug).first()
+    if article is None:
+        return moved_story(request, slug, lambda story: reverse("articles_export:ninjs", args=[story.slug]))
     return JsonResponse(story_ninjs(article), json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -292,10 +292,13 @@ def _write(item, existing, pictures, publish, notes):
             headline=item.headline[:250], standfirst=item.standfirst[:600], body=item.body_html,
             section=section, hero_photo=hero,
         )
-        services.queue_update(existing, snap, go_live_at=item.embargoed_until, note=f"Wire version {item.version or ''}".strip())
-        existing.wire_version = (item.version or "")[:40]
-        existing.wire_version_created = item.version_created
-        existing.save(update_fields=["wire_version", "wire_version_created"])
+        services.queue_update(
+            existing, snap, go_live_at=item.embargoed_until, note=f"Wire version {item.version or ''}".strip(),
+            actor=services.INGEST,
+        )
+        existing = services.record_wire_version(
+            existing, version=item.version or "", version_created=item.version_created, actor=services.INGEST
+        )
         return existing, "scheduled"
 
     article = existing or Article()
@@ -309,11 +312,13 @@ def _write(item, existing, pictures, publish, notes):
     article.wire_version = (item.version or "")[:40]
     article.wire_version_created = item.version_created
     related = services.Related(reporters=reporters, tags=tags, photos=others)
-    services.save_story(article, related, kind=Revision.Kind.INGESTED, updated_at=item.version_created)
+    services.save_story(
+        article, related, kind=Revision.Kind.INGESTED, updated_at=item.version_created, actor=services.INGEST
+    )
     action = "updated" if existing else "created"
     if publish and article.state() in ("draft", "review", "unpublished"):
         first = item.embargoed_until if embargoed else (item.first_created or item.version_created or now)
-        article = services.publish(article, at=first, updated_at=item.version_created)
+        article = services.publish(article, at=first, updated_at=item.version_created, actor=services.INGEST)
         if article.state() == "scheduled":
             action = "scheduled"
     return article, action

@@ -13,6 +13,8 @@ from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
+from .guard import GuardedModel, GuardedQuerySet
+
 # What the rich-text editor offers; the server-side allowlist (core.sanitize) is the real guard.
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -66,7 +68,7 @@ def _next_period(instant, kind):
     return instant.replace(year=instant.year + 1)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(GuardedQuerySet):
     def live(self, now=None):
         """What readers may see at `now`: published, its instant reached, not expired.
 
@@ -76,10 +78,6 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
-
-    def owned_by(self, user):
-        """Stories a reporter may call their own: created by them, or carrying their byline."""
-        return self.filter(Q(created_by=user) | Q(bylines__reporter__user=user)).distinct()
 
     def scheduled(self, now=None):
         now = now or timezone.now()
@@ -123,12 +121,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_page().prefetch_related("inline_photos__photo__renditions")
 
 
-class Article(models.Model):
+class Article(GuardedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        TRASHED = "trashed", "In the trash"
 
     headline = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
@@ -139,7 +138,8 @@ class Article(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     reporters = models.ManyToManyField(Reporter, through="Byline", related_name="articles", blank=True)
     tags = TaggableManager(blank=True)
-    hero_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of")
+    # PROTECT: a photo in use cannot be deleted (the photo admin names the stories), as for inline photos.
+    hero_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="hero_of")
     photos = models.ManyToManyField(Photo, through="ArticlePhoto", related_name="inline_in", blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -152,6 +152,7 @@ class Article(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Unpublish at this instant (IST).")
     correction_note = models.TextField(blank=True, help_text='Public note shown under the story ("Correction: …").')
     correction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
     language = models.CharField(max_length=12, default="en")
 
     wire_uri = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
@@ -216,7 +217,7 @@ class Article(models.Model):
         return self.status
 
 
-class Byline(models.Model):
+class Byline(GuardedModel):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="bylines")
     position = models.PositiveSmallIntegerField(default=0)
@@ -230,7 +231,7 @@ class Byline(models.Model):
         return f"{self.reporter} on {self.article}"
 
 
-class ArticlePhoto(models.Model):
+class ArticlePhoto(GuardedModel):
     """A picture used inside the story (not the hero); its credit joins the foot credit line."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="inline_photos")
@@ -245,7 +246,7 @@ class ArticlePhoto(models.Model):
         return f"{self.photo} in {self.article}"
 
 
-class Revision(models.Model):
+class Revision(GuardedModel):
     """A full snapshot of what readers see of a story, kept on every save."""
 
     class Kind(models.TextChoices):
@@ -255,10 +256,12 @@ class Revision(models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         INGESTED = "ingested", "Wire ingest"
         RESTORED = "restored", "Restored"
+        RETURNED = "returned", "Back to draft"
         SUBMITTED = "submitted", "Submitted for review"
         UPDATE_APPLIED = "update", "Scheduled update went live"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    # PROTECT: a story's history goes only with the story, through `purge_trash` (services.purge).
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     snapshot = models.JSONField()
     edit_version = models.PositiveIntegerField(default=0, help_text="The story's edit_version this revision produced.")
@@ -277,7 +280,7 @@ class Revision(models.Model):
         return f"{self.get_kind_display()} {reader_datetime(self.created_at)}"
 
 
-class ScheduledUpdateQuerySet(models.QuerySet):
+class ScheduledUpdateQuerySet(GuardedQuerySet):
     def pending(self):
         return self.filter(applied_at__isnull=True, cancelled_at__isnull=True)
 
@@ -285,14 +288,14 @@ class ScheduledUpdateQuerySet(models.QuerySet):
         return self.pending().filter(go_live_at__lte=now or timezone.now())
 
 
-class ScheduledUpdate(models.Model):
+class ScheduledUpdate(GuardedModel):
     """A new version of a published story that replaces the live one at `go_live_at`.
 
     The snapshot has the same shape as a revision's. `publish_scheduled` applies due updates in
     time order, each exactly once, inside the transaction that claims it.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scheduled_updates")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="scheduled_updates")
     go_live_at = models.DateTimeField(help_text="When readers see this version (IST).")
     snapshot = models.JSONField()
     note = models.CharField(max_length=250, blank=True, help_text="What this update changes, for the desk.")
@@ -326,3 +329,71 @@ class ScheduledUpdate(models.Model):
         if self.cancelled_at:
             return "cancelled"
         return "overdue" if self.go_live_at <= timezone.now() else "queued"
+
+
+class AuditEntry(GuardedModel):
+    """One change to a story that is not (only) a revision: who, what (old → new), when, from where.
+
+    Written by the services. The story's id and headline are copied, so the entry of a purge outlives the story.
+    """
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        INGEST = "ingest", "Wire ingest"
+        SCHEDULER = "scheduler", "Scheduler"
+        COMMAND = "command", "Management command"
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    story_id = models.PositiveIntegerField()
+    story_headline = models.CharField(max_length=250)
+    action = models.CharField(max_length=40)
+    # {"field": [old, new]} with small values as text (instants in machine form, sections and bylines by name).
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=250, blank=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["story_id", "-created_at"], name="audit_story_idx")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} of #{self.story_id} by {self.actor_name}"
+
+
+class ArticleSlug(GuardedModel):
+    """A slug a story was published under: its old URL answers 301 to the current one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=250, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"/story/{self.slug}/ → story #{self.article_id}"
+
+
+class ListingSlug(models.Model):
+    """An earlier slug of a section, reporter or tag: its listing page answers 301 to the current one.
+
+    Written when one of them is saved with a new slug (articles.signals), whoever saves it.
+    """
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        REPORTER = "reporter", "Reporter"
+        TAG = "tag", "Tag"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField(max_length=140)
+    target_id = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="one_old_slug_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} → #{self.target_id}"

@@ -28,5 +28,5 @@ def apply_due_updates(now=None) -> int:
                 return applied
             done.add(article.pk)
             for update in ScheduledUpdate.objects.due(moment).filter(article=article).order_by("go_live_at", "id"):
-                services.apply_update(update, now=moment)
+                services.apply_update(update, now=moment, actor=services.SCHEDULER)
                 applied += 1

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from core.admin_time import instant_column
 
+from . import services
 from .forms import PhotoAdminForm
 from .models import Credit, Photo, Rendition
 from .renditions import best_rendition
@@ -24,6 +25,9 @@ class CreditAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Annotating drops Meta.ordering from the query; keep the list (and its autocomplete) ordered.
         return super().get_queryset(request).annotate(photo_count=Count("photos")).order_by("name")
+
+    def save_model(self, request, obj, form, change):
+        services.save_credit(obj, user=request.user)
 
     @admin.display(description="Printed as")
     def label(self, credit):
@@ -48,6 +52,13 @@ def _count(model_related_field: str, relation):
         ),
         Value(0),
     )
+
+
+def _story_link(pk) -> str:
+    try:
+        return reverse("admin:articles_article_change", args=[pk])
+    except NoReverseMatch:  # pragma: no cover - articles admin not installed
+        return "#"
 
 
 @admin.register(Photo)
@@ -152,7 +163,23 @@ class PhotoAdmin(admin.ModelAdmin):
     def dimensions(self, photo):
         return f"{photo.width}×{photo.height}" if photo.width else ""
 
+    # The same rule as photos.services.save_photo: the admin offers editing only where the service allows it.
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.may_change_photo(request.user, obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        services.save_photo(obj, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """A photo any story uses (hero or inline) cannot be deleted: name the stories instead of the rows."""
+        deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
+        protected = []
+        for photo in objs:
+            for pk, headline, live in services.stories_using(photo):
+                protected.append(format_html(
+                    '“{}” is used by the story <a href="{}">{}</a>{}', photo, _story_link(pk), headline,
+                    " (live)" if live else "",
+                ))
+        return deleted, counts, perms_needed, protected

@@ -12,10 +12,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from articles import services
-from articles.models import Article
 from core.timefmt import machine_datetime
 from photos.renditions import rendition_url
-from tests.factories import make_photo, make_reporter, make_story, publish_story
+from tests.factories import change_story, make_photo, make_reporter, make_story, publish_story
 
 PUBLISHED = datetime(2021, 3, 25, 2, 37, tzinfo=dt_timezone.utc)  # 08:07 IST
 UPDATED = datetime(2021, 3, 25, 5, 50, 30, tzinfo=dt_timezone.utc)  # 11:20:30 IST
@@ -39,7 +38,7 @@ def story(db):
         tags=["Diplomacy", "Turkey"],
         hero=hero,
     )
-    return services.publish(article, at=PUBLISHED, updated_at=UPDATED)
+    return services.publish(article, at=PUBLISHED, updated_at=UPDATED, actor=services.COMMAND)
 
 
 @pytest.fixture
@@ -48,12 +47,12 @@ def hidden_stories(db):
     reporters = [make_reporter("Akanksha Arora")]
     made = [make_story(headline="Hidden draft", reporters=reporters, tags=["Diplomacy"])]
     review = make_story(headline="Hidden in review", reporters=reporters, tags=["Diplomacy"])
-    made.append(services.submit_for_review(review))
+    made.append(services.submit_for_review(review, actor=services.COMMAND))
     made.append(publish_story(at=timezone.now() + timedelta(hours=3), headline="Hidden scheduled",
                               reporters=reporters, tags=["Diplomacy"]))
-    made.append(services.unpublish(publish_story(headline="Hidden unpublished", reporters=reporters, tags=["Diplomacy"])))
+    made.append(services.unpublish(publish_story(headline="Hidden unpublished", reporters=reporters, tags=["Diplomacy"]), actor=services.COMMAND))
     expired = publish_story(at=timezone.now() - timedelta(days=2), headline="Hidden expired", reporters=reporters, tags=["Diplomacy"])
-    Article.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    change_story(expired, expires_at=timezone.now() - timedelta(hours=1))
     return made + [expired]
 
 

@@ -30,7 +30,7 @@ from articles import services
 from articles.models import Article
 from photos.models import Credit, Photo
 from reporters.models import Reporter
-from tests.factories import image_bytes, make_photo, make_reporter, make_story, publish_story
+from tests.factories import change_story, image_bytes, make_photo, make_reporter, make_story, publish_story
 
 PUBLISHED = datetime(2021, 3, 25, 2, 37, 12, tzinfo=dt_timezone.utc)  # 08:07:12 IST
 UPDATED = datetime(2021, 3, 25, 6, 5, 41, tzinfo=dt_timezone.utc)  # 11:35:41 IST
@@ -69,11 +69,11 @@ def story(db):
         photos=[first, second],
         section_slug="sports",
     )
-    article = services.publish(article, at=PUBLISHED)
+    article = services.publish(article, at=PUBLISHED, actor=services.COMMAND)
     with time_machine.travel(UPDATED + timedelta(minutes=5), tick=False):
         article.headline = "Final goes to extra time in Kolkata, crowd stays on"
         related = services.Related(article.ordered_reporters(), list(article.tags.names()), [first, second])
-        services.save_story(article, related, updated_at=UPDATED)
+        services.save_story(article, related, updated_at=UPDATED, actor=services.COMMAND)
     return Article.objects.get(pk=article.pk)
 
 
@@ -127,7 +127,7 @@ def test_pictures_are_associations_with_credits_captions_alt_and_absolute_rendit
 
 
 def test_wire_stories_keep_the_wire_uri(client, story):
-    Article.objects.filter(pk=story.pk).update(wire_uri="urn:agency:2021:abc")
+    change_story(story, wire_uri="urn:agency:2021:abc")
     assert client.get(export_url(story)).json()["uri"] == "urn:agency:2021:abc"
 
 
@@ -136,9 +136,9 @@ def test_only_live_stories_are_exported(client):
     now = datetime.now(dt_timezone.utc)
     draft = make_story(headline="Draft")
     scheduled = publish_story(headline="Scheduled", at=now + timedelta(hours=2))
-    unpublished = services.unpublish(publish_story(headline="Pulled"))
+    unpublished = services.unpublish(publish_story(headline="Pulled"), actor=services.COMMAND)
     expired = publish_story(headline="Expired")
-    Article.objects.filter(pk=expired.pk).update(expires_at=now - timedelta(minutes=1))
+    change_story(expired, expires_at=now - timedelta(minutes=1))
     for article in (draft, scheduled, unpublished, expired):
         assert client.get(export_url(article)).status_code == 404, article.headline
     assert client.get("/story/no-such-story.json").status_code == 404
@@ -196,7 +196,8 @@ def forget_everything_about(article) -> None:
     """Remove A and all it alone used, so the ingest has to recreate every row (a second instance)."""
     photos = [article.hero_photo, *(use.photo for use in article.inline_photos.all())]
     reporters = article.ordered_reporters()
-    article.delete()
+    services.trash(article, actor=services.COMMAND)
+    services.purge(article, actor=services.COMMAND)
     for photo in photos:
         credit = photo.credit
         photo.delete()

@@ -19,7 +19,7 @@ def page_cache_on(settings):
 
 @pytest.mark.django_db
 def test_anonymous_pages_are_cached_and_staff_always_fresh(client, admin_client):
-    story = services.publish(make_story(headline="Cached story"))
+    story = services.publish(make_story(headline="Cached story"), actor=services.COMMAND)
     first = client.get(story.get_absolute_url())
     second = client.get(story.get_absolute_url())
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
@@ -32,7 +32,7 @@ def test_anonymous_pages_are_cached_and_staff_always_fresh(client, admin_client)
 
 @pytest.mark.django_db
 def test_conditional_request_gets_304(client):
-    story = services.publish(make_story(headline="Validators"))
+    story = services.publish(make_story(headline="Validators"), actor=services.COMMAND)
     response = client.get(story.get_absolute_url())
     etag = response["ETag"]
     assert client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -40,12 +40,12 @@ def test_conditional_request_gets_304(client):
 
 @pytest.mark.django_db
 def test_a_change_purges_every_cached_page(client, django_capture_on_commit_callbacks):
-    story = services.publish(make_story(headline="Original headline"))
+    story = services.publish(make_story(headline="Original headline"), actor=services.COMMAND)
     client.get("/")
     assert client.get("/")["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
         story.headline = "Corrected headline"
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Corrected headline" in response.content.decode()
@@ -55,7 +55,7 @@ def test_a_change_purges_every_cached_page(client, django_capture_on_commit_call
 def test_a_scheduled_story_appears_on_cached_pages_at_its_instant_with_no_worker(client, settings):
     settings.PAGE_CACHE_SECONDS = 4 * 3600  # longer than the wait: only the go-live instant may end it
     with time_machine.travel(NINE, tick=False):
-        services.publish(make_story(headline="Ten o'clock story"), at=NINE + timedelta(hours=1))
+        services.publish(make_story(headline="Ten o'clock story"), at=NINE + timedelta(hours=1), actor=services.COMMAND)
         assert "Ten o&#x27;clock story" not in client.get("/").content.decode()
         assert client.get("/")["X-Page-Cache"] == "hit"
     with time_machine.travel(NINE + timedelta(minutes=59, seconds=59), tick=False):

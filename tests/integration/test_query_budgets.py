@@ -27,7 +27,7 @@ def newsroom(size: int, prefix: str):
             headline=f"{prefix} story {i}", reporters=reporters, tags=[f"{prefix}-tag-{t}" for t in range(size)],
             photos=photos[1:], hero=photos[0], section_slug="india",
         )
-        stories.append(services.publish(story))
+        stories.append(services.publish(story, actor=services.COMMAND))
     return stories, reporters
 
 
