@@ -89,9 +89,9 @@ def test_a_queued_update_with_a_remote_picture_is_refused_too(admin_client):
     from articles import services
     from tests.factories import make_story
 
-    story = services.publish(make_story(headline="Live headline"))
+    story = services.publish(make_story(headline="Live headline"), actor=services.COMMAND)
     queued = services.queue_update(story, services.snapshot(Article.objects.get(pk=story.pk)),
-                                   go_live_at=timezone.now() + timedelta(hours=2))
+                                   go_live_at=timezone.now() + timedelta(hours=2), actor=services.COMMAND)
     when = timezone.localtime(queued.go_live_at)
     response = admin_client.post(f"/admin/articles/scheduledupdate/{queued.pk}/change/", {
         "headline": "Edited", "standfirst": "", "body": '<p>x</p><img src="https://tracker.example/p.gif">',
