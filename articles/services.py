@@ -16,7 +16,7 @@ from core.sanitize import sanitize_body
 from photos.models import Photo
 from reporters.models import Reporter
 
-from .blocks import split_blocks
+from . import body_media
 from .models import Article, ArticlePhoto, Byline, Revision
 from .revisions import describe_conflict
 from .signals import story_changed
@@ -123,7 +123,8 @@ def save_story(
     """
     now = timezone.now()
     article.body = sanitize_body(article.body)
-    article.body_blocks = split_blocks(article.body)
+    article.body, article.body_blocks = body_media.prepare(article.body)
+    body_media.check_photos(article.body_blocks)
     article.headline = article.headline.strip()
     if not article.headline:
         raise ValidationError({"headline": "A story needs a headline."})
@@ -153,6 +154,7 @@ def save_story(
     article.modified_by = user
     article.save()
     _write_related(article, related)
+    body_media.sync_body_photos(article)
 
     after = _current_snapshot(article)
     content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True
