@@ -122,9 +122,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """The story page: the card's needs plus tags, the inline photos with their credits, and the photos placed
         in the body with credits and renditions (two queries however many there are)."""
-        return self.for_listing().prefetch_related(
+        return self.for_listing().with_body_photos().prefetch_related(
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
+        )
+
+    def with_body_photos(self):
+        """The photos each body places, with credits and renditions: two queries however many there are."""
+        return self.prefetch_related(
             models.Prefetch("body_photo_links", queryset=BodyPhoto.objects.select_related("photo__credit")),
             "body_photo_links__photo__renditions",
         )
@@ -218,6 +223,10 @@ class Article(models.Model):
     def body_photos(self) -> dict[int, Photo]:
         """The photos the body places, by id (prefetched by for_page())."""
         return {link.photo_id: link.photo for link in self.body_photo_links.all()}
+
+    def lead_photo(self) -> Photo | None:
+        """The picture that stands for the story where there is room for one: the hero, else the body's first."""
+        return self.hero_photo or next(iter(self.body_photos().values()), None)
 
     def foot_credits(self):
         """Credits of the story's other photos that the body does not already print under a picture."""
