@@ -12,6 +12,7 @@ resolved embed; an embed whose URL no provider in articles/embeds.py matches bec
 usable URL is dropped. `sync_body_photos` writes the photos the body shows as `BodyPhoto` rows, which pages prefetch
 with credits and renditions; `render_blocks` turns the media blocks into reader HTML without a query of its own.
 """
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -109,6 +110,22 @@ def media_block(block: dict) -> dict | None:
     return None
 
 
+_NESTED_MEDIA = re.compile(r"<figure\b[^>]*\bdata-(?:photo|gallery|embed)=[^>]*>.*?</figure>", re.S)
+
+
+def _lift_nested_media(blocks: list[dict]) -> list[dict]:
+    """A media figure inside another block (a quote, a list item) moves out, to just after that block."""
+    result = []
+    for block in blocks:
+        nested = _NESTED_MEDIA.findall(block["html"]) if block.get("kind") != "figure" else []
+        if not nested:
+            result.append(block)
+            continue
+        result.append({**block, "html": _NESTED_MEDIA.sub("", block["html"]), "lifted": True})
+        result.extend({"kind": "figure", "html": figure, "lifted": True} for figure in nested)
+    return result
+
+
 def prepare(html: str) -> tuple[str, list[dict]]:
     """The (sanitized) body in its stored form, and its blocks with media read.
 
@@ -116,7 +133,9 @@ def prepare(html: str) -> tuple[str, list[dict]]:
     link or dropped; a photo given its default size), so saving an unchanged story leaves its body as it was.
     """
     blocks, changed = [], False
-    for block in split_blocks(html):
+    for block in _lift_nested_media(split_blocks(html)):
+        changed = changed or block.get("lifted", False)
+        block.pop("lifted", None)
         media = media_block(block)
         if media is None:
             blocks.append(block)

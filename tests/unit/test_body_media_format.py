@@ -125,3 +125,14 @@ def test_prepare_reads_media_blocks_and_normalises_embeds():
 def test_a_body_without_media_is_left_as_it_was():
     html = "<p>One</p>\n<p>Two</p>"
     assert body_media.prepare(html)[0] == html
+
+
+def test_media_inside_a_quote_or_list_moves_out_after_it():
+    html = sanitize_body(
+        '<blockquote><p>Said.</p><figure data-photo="5"><figcaption>Here</figcaption></figure></blockquote>'
+        '<ul><li><p>One</p><figure data-embed="youtube" data-url="https://youtu.be/dQw4w9WgXcQ"></figure></li></ul>'
+    )
+    body, blocks = body_media.prepare(html)
+    assert [b["kind"] for b in blocks] == ["blockquote", "photo", "ul", "embed"]
+    assert blocks[0]["html"] == "<blockquote><p>Said.</p></blockquote>" and blocks[1]["caption"] == "Here"
+    assert body_media.prepare(sanitize_body(body)) == (body, blocks)
