@@ -111,7 +111,8 @@ class ArticleAdminForm(forms.ModelForm):
     tags = TagNamesField(required=False, help_text="Pick existing tags or type a new one and press Enter.")
     story_photos = OrderedModelMultipleChoiceField(
         queryset=Photo.objects.all(), required=False, label="Photos in the story",
-        help_text="Pictures used in the body; their credits form the line at the foot of the story.",
+        help_text="Pictures the story uses but does not show in the body; their credits form the line at the foot. "
+        "To show a picture, place it in the body (Insert photo).",
     )
     workflow = forms.ChoiceField(label="Status", choices=Article.Status.choices)
     publish_at = forms.SplitDateTimeField(
