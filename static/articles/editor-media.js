@@ -4,7 +4,7 @@
 //   <figure data-gallery="12,13,14"><figcaption>title</figcaption></figure>
 //   <figure data-embed="youtube" data-url="https://…"><figcaption>title</figcaption></figure>
 // The photo chooser searches the library and uploads through photos/chooser.py (the admin's JSON views).
-import { Node, crel, updateAttrsDialog } from "django-prose-editor/editor"
+import { Node, Plugin, crel, updateAttrsDialog } from "django-prose-editor/editor"
 
 // The chooser's and the nodes' styles, next to this module (the admin's CSP allows our own stylesheets).
 const stylesheet = new URL("./editor-media.css", import.meta.url).href
@@ -467,6 +467,25 @@ export const BodyEmbed = Node.create({
           return true
         },
     }
+  },
+
+  // A video or post URL pasted alone into an empty paragraph becomes an embed; pasted into text, it stays a link.
+  addProseMirrorPlugins() {
+    const type = this.type
+    return [
+      new Plugin({
+        props: {
+          handlePaste(view, event) {
+            const text = event.clipboardData?.getData("text/plain")?.trim() || ""
+            if (!/^https?:\/\/\S+$/.test(text) || providerOf(text) === "link") return false
+            const { $from, empty } = view.state.selection
+            if (!empty || $from.parent.type.name !== "paragraph" || $from.parent.content.size) return false
+            view.dispatch(view.state.tr.replaceWith($from.before(), $from.after(), type.create({ url: text })))
+            return true
+          },
+        },
+      }),
+    ]
   },
 
   addMenuItems({ buttons, menu }) {

@@ -201,3 +201,32 @@ def test_without_javascript_a_gallery_is_a_plain_list_of_figures(new_context):
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], "stacked one under another"
     assert all(box["x"] == boxes[0]["x"] for box in boxes)
     expect(figures.nth(2)).to_contain_text("Caption 2 (Image Credits: AP)")
+
+
+def test_a_video_url_pasted_on_its_own_line_becomes_an_embed(new_context):
+    staff("neha", role="Editor")
+    page = new_context().new_page()
+    log_in(page, "neha")
+    page.goto("/admin/articles/article/add/")
+    editor(page).click()
+    page.keyboard.type("Watch the briefing:")
+    page.keyboard.press("Enter")
+
+    def paste(text):
+        editor(page).evaluate("""(el, text) => {
+          const data = new DataTransfer();
+          data.setData("text/plain", text);
+          el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""", text)
+
+    paste("https://x.com/ANI/status/1862000000000000000")
+    expect(editor(page).locator(".media-node--embed")).to_contain_text("Embedded x")
+    assert '<figure data-embed="x" data-url="https://x.com/ANI/status/1862000000000000000"></figure>' in \
+        page.locator("#id_body").input_value()
+    # Inside a sentence a URL is text, not an embed.
+    caret_at_end(page)
+    page.keyboard.press("Enter")
+    page.keyboard.type("See ")
+    paste("https://youtu.be/dQw4w9WgXcQ")
+    expect(editor(page).locator("p").last).to_have_text("See https://youtu.be/dQw4w9WgXcQ")
+    expect(editor(page).locator(".media-node--embed")).to_have_count(1)

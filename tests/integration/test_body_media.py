@@ -164,3 +164,11 @@ def test_the_story_form_refuses_a_missing_photo_and_keeps_the_text(client, pictu
     assert response.status_code == 200
     html = response.content.decode()
     assert "424242, not in the photo library" in html and "Kept text." in html
+
+
+def test_a_scheduled_update_placing_a_missing_photo_is_refused_by_its_form(pictures):
+    from articles.update_forms import ScheduledUpdateForm
+
+    form = ScheduledUpdateForm(data={"body": '<figure data-photo="777777"></figure>'})
+    assert not form.is_valid()
+    assert "777777, not in the photo library" in str(form.errors["body"])
