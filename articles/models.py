@@ -282,6 +282,9 @@ class BodyPhoto(models.Model):
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_body_use_per_photo")]
 
+    def __str__(self) -> str:
+        return f"{self.photo} in the body of {self.article}"
+
 
 class Revision(models.Model):
     """A full snapshot of what readers see of a story, kept on every save."""

@@ -14,9 +14,10 @@ import. The HTML returned is NOT sanitized; the caller does that.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -70,7 +71,7 @@ class WirePicture:
     height: int | None
     is_feature: bool
     # Every rendition href the item gives (a body <img> may show any of them; see articles/wire_body.py).
-    rendition_hrefs: tuple[str, ...] = field(default=(), compare=False)
+    rendition_hrefs: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,16 @@ import pytest
 
 from articles.models import Article
 from tests.browser.support import (
-    book_every_slot, caret_at_end, editor, expect, jpeg_file, log_in, make_picture, select2_pick, settle, staff,
+    book_every_slot,
+    caret_at_end,
+    editor,
+    expect,
+    jpeg_file,
+    log_in,
+    make_picture,
+    select2_pick,
+    settle,
+    staff,
 )
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_layout import CLS_BUDGET, OBSERVE_SHIFTS
