@@ -7,7 +7,7 @@ PORT   ?= 8000
 LOCAL_ENV := DEBUG=1 SECRET_KEY=local-development-only ALLOWED_HOSTS=127.0.0.1,localhost \
              SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: venv run test migrate demo bench clean
+.PHONY: venv run lint test migrate demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ run: demo
 	trap 'kill $$LOOP 2>/dev/null' EXIT INT TERM; \
 	$(LOCAL_ENV) $(VENV)/bin/gunicorn newsroom.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
-test: venv
+# Ruff (pyflakes, pycodestyle, Django, timezone and import rules) and the import-linter layer contracts, both
+# configured in pyproject.toml. `make test` runs them first, so a lint error or a broken contract fails the run (and CI).
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: lint
 	$(PY) -m pytest
 
 # Never in CI. BENCH_SIZES=1000,100000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
@@ -42,4 +48,4 @@ bench: venv
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

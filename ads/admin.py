@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.admin_time import instant_column
 from core.timefmt import IST, reader_datetime
 
 from . import services
 from .forms import CampaignForm, CreativeForm
-from .models import Advertiser, AdSlot, AdsTxt, Campaign, Creative, DailyStat, HouseCreative
+from .models import AdSlot, AdsTxt, Advertiser, Campaign, Creative, DailyStat, HouseCreative
 from .report import campaign_report, ctr, format_count, format_percent
 
 STATE_COLOURS = {"live": "#15803d", "scheduled": "#1d4ed8", "ended": "#6b7280", "paused": "#b45309"}
@@ -151,8 +152,9 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(AdsTxt)
 class AdsTxtAdmin(admin.ModelAdmin):
-    fields = ["content", "updated_at"]
-    readonly_fields = ["updated_at"]
+    fields = ["content", "updated_ist"]
+    readonly_fields = ["updated_ist"]
+    updated_ist = staticmethod(instant_column("updated_at", "Updated"))
     formfield_overrides = {
         models.TextField: {"widget": Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false", "class": "vLargeTextField"})},
     }

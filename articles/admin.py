@@ -1,22 +1,23 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.admin_paginator import EstimatedCountPaginator
+from core.admin_time import instant_column
 from core.timefmt import reader_datetime
 
 from . import services
 from .admin_revisions import history_link, revision_urls
-from .schedule import schedule_urls
 from .forms import ArticleAdminForm
 from .models import Article, Byline, ScheduledUpdate, Section
+from .schedule import schedule_urls
 from .update_forms import ScheduledUpdateForm
+
 
 def can_publish(user) -> bool:
     return user.has_perm("articles.publish_article")
@@ -46,7 +47,7 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist", "modified_at"]
+    list_display = ["headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist", instant_column("modified_at", "Modified")]
     list_filter = ["status", "section", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["headline", "standfirst", "reporters__name", "tags__name"]
     date_hierarchy = "published_at"

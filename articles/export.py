@@ -41,9 +41,16 @@ def _host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def site_uri(article: Article) -> str:
+    """This site's name for the story: its primary key on SITE_URL's host, never its slug or headline, so
+    the name survives a slug change. Feed GUIDs use it; so does the ninjs `uri` of a story not from a wire."""
+    return f"urn:newsroom:{_host()}:article:{article.pk}"
+
+
 def story_uri(article: Article) -> str:
-    """Stable: the wire's own uri for wire copy, else a URN naming this site and the story's key."""
-    return article.wire_uri or f"urn:newsroom:{_host()}:article:{article.pk}"
+    """The ninjs `uri`: the wire's own uri for wire copy (so a re-export ingested where it came from updates the
+    original instead of duplicating it), else this site's name for the story."""
+    return article.wire_uri or site_uri(article)
 
 
 def photo_uri(photo) -> str:

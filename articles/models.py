@@ -9,6 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_body
+from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
@@ -254,6 +255,9 @@ class Byline(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "reporter"], name="one_byline_per_reporter")]
         indexes = [models.Index(fields=["reporter", "article"])]
 
+    def __str__(self) -> str:
+        return f"{self.reporter} on {self.article}"
+
 
 class ArticlePhoto(models.Model):
     """A picture used inside the story (not the hero); its credit joins the foot credit line."""
@@ -265,6 +269,9 @@ class ArticlePhoto(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_use_per_photo")]
+
+    def __str__(self) -> str:
+        return f"{self.photo} in {self.article}"
 
 
 class BodyPhoto(models.Model):
@@ -315,7 +322,7 @@ class Revision(models.Model):
         indexes = [models.Index(fields=["article", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {reader_datetime(self.created_at)}"
 
 
 class ScheduledUpdateQuerySet(models.QuerySet):
@@ -358,7 +365,7 @@ class ScheduledUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Update of “{self.snapshot.get('headline', '')}” at {timezone.localtime(self.go_live_at):%d %b %H:%M} IST"
+        return f"Update of “{self.snapshot.get('headline', '')}” at {reader_datetime(self.go_live_at)}"
 
     @property
     def state(self) -> str:

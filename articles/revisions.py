@@ -1,9 +1,8 @@
 """Reading revisions: what changed between two snapshots, in words an editor understands."""
 import difflib
 
-from django.utils import timezone
-
 from core.sanitize import plain_text
+from core.timefmt import reader_clock, reader_date
 
 from .models import Revision
 
@@ -55,7 +54,7 @@ def describe_conflict(article_id: int, seen_version: int) -> str:
         return "This story was changed after you opened it. Reload it to see the current version."
     latest = newer[-1]
     who = sorted({r.created_by.get_username() if r.created_by else "the system" for r in newer})
-    when = timezone.localtime(latest.created_at).strftime("%H:%M:%S IST on %d %b")
+    when = f"{reader_clock(latest.created_at, seconds=True)} on {reader_date(latest.created_at)}"
     changes = changed_fields(opened.snapshot if opened else {}, latest.snapshot)
     parts = [f"Not saved: {', '.join(who)} changed this story at {when}, after you opened it."]
     if changes:

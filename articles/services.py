@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import slugs
 from core.sanitize import sanitize_body
+from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
 
@@ -288,7 +289,7 @@ def restore_revision(revision: Revision, *, user=None) -> Article:
     if article.status == Article.Status.PUBLISHED:
         _require(user, "articles.publish_article")
     related = _load_snapshot(article, revision.snapshot)
-    when = timezone.localtime(revision.created_at).strftime("%d %b %Y %H:%M IST")
+    when = reader_datetime(revision.created_at)
     return save_story(article, related, user=user, kind=Revision.Kind.RESTORED, note=f"Restored the version of {when}")
 
 

@@ -6,8 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from ads.placement import body_with_inline_ad
-from ads.services import inline_rules
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
@@ -75,7 +73,7 @@ def reader_blocks(article) -> list[dict]:
 def _article_context(article, preview=False):
     return {
         "article": article,
-        "body": body_with_inline_ad(reader_blocks(article), inline_rules()),
+        "body": reader_blocks(article),  # ads mark their inline slots in the template (ads.templatetags)
         "bylines": article.ordered_reporters(),
         "foot_credit_line": foot_credit_line(article.foot_credits()),
         "section": article.section,

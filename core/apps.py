@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Newsroom core"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
         from .pagecache import purge_after_commit
 
         for app_label in PAGE_CONTENT_APPS:

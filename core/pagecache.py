@@ -10,6 +10,7 @@ expiring with no worker running), because its timeout is cut to that instant.
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies
 are never stored.
 """
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -39,19 +40,24 @@ def purge() -> None:
         cache.set(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
 
 
+# Functions `now -> datetime | None` giving the next instant at which pages change by themselves. Apps register
+# theirs in AppConfig.ready (articles: the next go-live or expiry), so core imports no app.
+_next_instant_sources: list[Callable[[datetime], datetime | None]] = []
+
+
+def register_next_instant(source: Callable[[datetime], datetime | None]) -> None:
+    if source not in _next_instant_sources:
+        _next_instant_sources.append(source)
+
+
 def next_scheduled_instant(gen: int) -> datetime | None:
     """The next instant at which what readers may see changes by itself (go-live or expiry)."""
     key = NEXT_INSTANT_KEY.format(generation=gen)
     cached = cache.get(key, "missing")
     if cached != "missing":
         return cached
-    from articles.models import Article  # core stays below articles; imported only when pages are cached
-
     now = timezone.now()
-    instants = [
-        Article.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True).first(),
-        Article.objects.live(now).filter(expires_at__isnull=False).order_by("expires_at").values_list("expires_at", flat=True).first(),
-    ]
+    instants = [source(now) for source in _next_instant_sources]
     upcoming = min((i for i in instants if i), default=None)
     cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS)
     return upcoming

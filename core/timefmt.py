@@ -1,15 +1,19 @@
 """The one place that formats instants.
 
-Readers see IST ("March 25th, 2021 at 08:07 IST"); machines get the exact instant with
-its offset ("2021-03-25T08:07:00+05:30"). Pages, feeds, sitemaps, JSON-LD and exports all
-call these two functions so they cannot disagree.
+The site has one time zone, Asia/Kolkata (IST), fixed: settings.TIME_ZONE must name it and a system check
+(core.checks) refuses any other value, so admin inputs, the admin's date filters and every text agree.
+Readers see IST ("March 25th, 2021 at 08:07 IST"); machines get the exact instant with its offset
+("2021-03-25T08:07:00+05:30"). Pages, admin lists, messages, feeds, sitemaps, JSON-LD and exports all call
+these functions, so they cannot disagree; tests/integration/test_time_policy.py fails when code elsewhere formats a
+time of day itself.
 """
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-IST = ZoneInfo("Asia/Kolkata")
+SITE_TIME_ZONE = "Asia/Kolkata"
+IST = ZoneInfo(SITE_TIME_ZONE)
 
 
 def to_ist(instant: datetime) -> datetime:
@@ -29,7 +33,7 @@ def ordinal(day: int) -> str:
 def reader_datetime(instant: datetime) -> str:
     """'March 25th, 2021 at 08:07 IST'."""
     local = to_ist(instant)
-    return f"{local:%B} {ordinal(local.day)}, {local.year} at {local:%H:%M} IST"
+    return f"{local:%B} {ordinal(local.day)}, {local.year} at {local:%H:%M} {local.tzname()}"
 
 
 def reader_date(instant: datetime) -> str:
@@ -43,6 +47,8 @@ def machine_datetime(instant: datetime) -> str:
     return to_ist(instant).replace(microsecond=0).isoformat()
 
 
-def reader_clock(instant: datetime) -> str:
-    """'08:07 IST'."""
-    return f"{to_ist(instant):%H:%M} IST"
+def reader_clock(instant: datetime, *, seconds: bool = False) -> str:
+    """'08:07 IST', or with seconds '08:07:09 IST' (edit conflicts, where a minute is too coarse)."""
+    local = to_ist(instant)
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{clock} {local.tzname()}"

@@ -398,7 +398,6 @@ def comp_perspective(size, rng, p):
     if p.get("trees"):
         for _ in range(30):
             x = rng.uniform(0, w)
-            side = 1 if x > vx else -1
             scale = abs(x - vx) / w
             ty = horizon - 4 - rng.uniform(0, 10)
             tr = 8 + 60 * scale * rng.uniform(0.5, 1.2)

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles.export import site_uri
 from articles.models import Article, Section
 from core.timefmt import machine_datetime, to_ist
 from reporters.models import Reporter
@@ -129,10 +130,11 @@ class StoryFeed(Feed):
         return item.public_url
 
     def item_guid(self, item):
-        return item.public_url  # the slug is set once, so the URL is a stable id
+        # The story's key, not its URL: a slug can change (old URLs redirect), a GUID must not.
+        return site_uri(item)
 
     def item_guid_is_permalink(self, item):
-        return True
+        return False
 
     def item_pubdate(self, item):
         return _ist(item.published_at)

@@ -143,9 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-# Stored in UTC, shown in IST. Admin widgets and pages render in TIME_ZONE.
+# Stored in UTC, shown in IST. Fixed, not read from the environment: core.timefmt writes every text in IST and
+# a system check (core.checks) refuses another value, so admin inputs and pages cannot disagree.
 USE_TZ = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kolkata")
+TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 
 STATIC_URL = "/static/"

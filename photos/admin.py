@@ -4,6 +4,8 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from core.admin_time import instant_column
+
 from .forms import PhotoAdminForm
 from .models import Credit, Photo, Rendition
 from .renditions import best_rendition
@@ -51,7 +53,7 @@ def _count(model_related_field: str, relation):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoAdminForm
-    list_display = ["thumbnail", "__str__", "credit_label", "dimensions", "used_in", "uploaded_at"]
+    list_display = ["thumbnail", "__str__", "credit_label", "dimensions", "used_in", instant_column("uploaded_at", "Uploaded")]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["credit__kind", "credit"]
     search_fields = ["caption", "alt_text", "credit__name"]

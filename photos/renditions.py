@@ -20,7 +20,6 @@ from PIL import Image
 from . import files
 from .checks import clean_pixels, encode
 
-
 ORIGINAL = "original"
 RATIOS = {"16:9": (16, 9), "4:3": (4, 3), "1:1": (1, 1), ORIGINAL: None}
 WIDTHS = (320, 640, 960, 1200, 1600)

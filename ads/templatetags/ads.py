@@ -4,7 +4,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from ads.services import slot_map
+from ads.placement import body_with_inline_ad
+from ads.services import inline_rules, slot_map
 
 register = template.Library()
 
@@ -23,3 +24,13 @@ def ad_slot(context, key: str):
     section = getattr(context.get("section"), "slug", "") or ""
     serve_url = reverse("ads:serve", args=[key]) + (f"?{urlencode({'section': section})}" if section else "")
     return render_to_string("ads/slot.html", {"slot": slot, "serve_url": serve_url})
+
+
+@register.simple_tag
+def with_inline_ads(blocks):
+    """A story's body blocks, each marked ``ad_after`` where the inline slot follows it (its N, K, M rules).
+
+    Ads place themselves: the story's view passes plain blocks and the template asks this tag, so articles
+    never imports ads. ``{% with_inline_ads body as body %}``
+    """
+    return body_with_inline_ad(blocks, inline_rules())

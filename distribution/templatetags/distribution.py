@@ -5,9 +5,8 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from articles.models import Section
+from distribution import links, structured_data
 from reporters.models import Reporter
-
-from .. import links, structured_data
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from ..renditions import hero_ratio, picture
+from photos.renditions import hero_ratio, picture
 
 register = template.Library()
 

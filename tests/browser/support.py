@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from ads.models import Advertiser, AdSlot, Campaign, Creative
+from ads.models import AdSlot, Advertiser, Campaign, Creative
 from articles import services
 from core.timefmt import IST, ordinal
 from photos.models import Credit, Photo

@@ -8,8 +8,19 @@ import time_machine
 from articles.models import Article
 from photos.models import Photo
 from tests.browser.support import (
-    body_value, caret_at_end, chosen_in_order, editor, expect, ist_now, jpeg_file, log_in, reader_line,
-    select2_pick, select_word, split_datetime, staff,
+    body_value,
+    caret_at_end,
+    chosen_in_order,
+    editor,
+    expect,
+    ist_now,
+    jpeg_file,
+    log_in,
+    reader_line,
+    select2_pick,
+    select_word,
+    split_datetime,
+    staff,
 )
 from tests.factories import make_reporter, make_story
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-from newsroom.urls import handler404, handler500, urlpatterns as site_urlpatterns  # noqa: F401 (error handlers)
+from newsroom.urls import handler404, handler500  # noqa: F401 (error handlers)
+from newsroom.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -2,8 +2,8 @@
 import re
 
 import pytest
-from django.contrib.staticfiles import finders
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, Revision

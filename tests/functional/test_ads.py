@@ -1,7 +1,8 @@
 """Ad operations books a dated, section-targeted campaign in the admin; it appears only where and when it should,
 is counted, and its clicks and impressions are read off a chart. HTML tags stay theirs alone; ads.txt is checked."""
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from django.test import Client, override_settings
 
 from ads import delivery, services
 from ads.adstxt import ads_txt_errors
-from ads.models import Advertiser, AdSlot, AdsTxt, Campaign, Creative, DailyStat
+from ads.models import AdSlot, AdsTxt, Advertiser, Campaign, Creative, DailyStat
 from articles import services as article_services
 from core.timefmt import IST
 from tests.factories import image_bytes, make_story, section

@@ -1,6 +1,7 @@
 """Related stories and the "Most recent" rail under a story: ranking, visibility and a fixed query cost."""
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine

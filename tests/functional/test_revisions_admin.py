@@ -1,6 +1,7 @@
 """An editor reads a story's history in the admin, compares two versions and restores an old one."""
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Revision
-from tests.factories import make_reporter, make_story
+from tests.factories import make_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.functional.revision_test_urls")]
 

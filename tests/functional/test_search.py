@@ -4,7 +4,8 @@ Stories are made through the services inside `django_capture_on_commit_callbacks
 so the index is written the way it is in production: by the `story_changed` receiver, after commit.
 """
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from io import StringIO
 
 import pytest
@@ -12,7 +13,9 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from articles import services
 from articles.models import Article

@@ -1,11 +1,12 @@
 """The article page reads like the seed capture, in the seed's order, in IST."""
 import re
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 
-from tests.factories import make_photo, make_reporter, make_story
 from articles import services
+from tests.factories import make_photo, make_reporter, make_story
 
 SEED_INSTANT = datetime(2021, 3, 25, 2, 37, tzinfo=dt_timezone.utc)  # 08:07 IST
 

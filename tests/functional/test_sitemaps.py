@@ -1,11 +1,11 @@
 """Sitemap index, sitemaps, the Google News sitemap and robots.txt."""
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from lxml import etree
 
 from articles import services

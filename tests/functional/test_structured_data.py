@@ -1,7 +1,8 @@
 """NewsArticle JSON-LD, OpenGraph and the Twitter card agree with what the page shows."""
 import json
 import re
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import pytest

@@ -3,7 +3,7 @@ fallback; counting per IST day; and the cost of all this to the article page (no
 import random
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import cycle
 
 import pytest
@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
 from ads import counting, delivery
-from ads.models import Advertiser, AdSlot, Campaign, Creative, DailyStat
+from ads.models import AdSlot, Advertiser, Campaign, Creative, DailyStat
 from articles import services
 from core.timefmt import IST
 from tests.factories import image_bytes, make_story
@@ -179,7 +179,7 @@ def test_impressions_count_per_ist_day_once_per_view(client, db):
                 assert client.post(beacon).status_code == 204
                 assert client.post(beacon).status_code == 204  # a replayed beacon is not counted again
     days = dict(DailyStat.objects.filter(campaign=campaign).values_list("day", "impressions"))
-    assert days == {datetime(2026, 3, 10).date(): 3, datetime(2026, 3, 11).date(): 2}
+    assert days == {date(2026, 3, 10): 3, date(2026, 3, 11): 2}
     assert client.get(beacon).status_code == 405  # POST only (sendBeacon)
     assert client.post("/ads/impression/forged:token/").status_code == 400
 

@@ -174,8 +174,10 @@ def test_unreachable_remote_picture_imports_story_without_it(wire, settings):
 
 @pytest.mark.django_db
 def test_embargoed_item_is_scheduled_for_the_embargo_instant(wire, client):
+    from datetime import datetime
+    from datetime import timezone as tz
+
     import time_machine
-    from datetime import datetime, timezone as tz
 
     with time_machine.travel(datetime(2021, 3, 25, 1, 0, tzinfo=tz.utc), tick=False):
         write(wire, "a.json", story_v3(embargoedUntil="2021-03-25T02:37:00Z"))
@@ -192,8 +194,10 @@ def test_embargoed_item_is_scheduled_for_the_embargo_instant(wire, client):
 
 @pytest.mark.django_db
 def test_newer_embargoed_version_of_a_live_story_becomes_a_scheduled_update(wire, client):
+    from datetime import datetime
+    from datetime import timezone as tz
+
     import time_machine
-    from datetime import datetime, timezone as tz
 
     from articles.models import ScheduledUpdate
     from articles.scheduler import apply_due_updates

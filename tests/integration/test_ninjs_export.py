@@ -9,7 +9,8 @@ no network and no media server are involved, and the bytes really come from the 
 """
 import io
 import json
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -502,7 +502,7 @@ def test_is_newer_falls_back_to_version_created() -> None:
     assert is_newer(_item(None, "2024-01-01T12:00:00Z"), "7", T0) is False  # equal
     assert is_newer(_item(None, "2024-01-01T11:00:00Z"), None, T0) is False  # older
     assert is_newer(_item(None, "2024-01-01T13:00:00+02:00"), None, T0) is False  # 11:00 UTC
-    naive_old = datetime(2024, 1, 1, 12)
+    naive_old = datetime(2024, 1, 1, 12)  # noqa: DTZ001 - a naive stored value is the case under test
     assert is_newer(_item(None, "2024-01-01T12:30:00Z"), None, naive_old) is True
 
 

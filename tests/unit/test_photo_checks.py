@@ -13,7 +13,6 @@ from PIL import ExifTags, Image
 from photos.checks import BadImage, open_checked, prepare_upload
 from photos.renditions import crop_box, expected, widths_for
 
-
 # --- the corpus -----------------------------------------------------------------------------------------------
 
 def _png_chunk(kind: bytes, payload: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """What the Schedule page collects, and where the timeline puts it (all in IST)."""
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine

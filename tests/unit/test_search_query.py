@@ -1,5 +1,6 @@
 """Reducing whatever a reader types to plain terms, and highlighting safely. No database."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.query import (
     HIGHLIGHT_END,
