@@ -129,6 +129,7 @@ function chooser(editor, options, { multiple, initial = {} }) {
     const wrapper = crel("div", {}, [dialog])
 
     const known = new Map()
+    for (const id of selected) if (thumbnailCache.has(id)) known.set(id, thumbnailCache.get(id))
     const describeSelection = () => {
       selection.textContent = selected.length
         ? `Selected: ${selected.map((id, i) => `${multiple ? `${i + 1}. ` : ""}${known.get(id)?.caption || known.get(id)?.alt || `photo ${id}`}`).join("; ")}`
@@ -147,7 +148,11 @@ function chooser(editor, options, { multiple, initial = {} }) {
       else selected.splice(0, selected.length, id)
       describeSelection()
     }
-    const show = (photos) => {
+    const show = (found) => {
+      // What is already chosen stays in view (first) until a search narrows the list.
+      const chosen = search.value.trim() ? [] : selected.map((id) => known.get(id)).filter(Boolean)
+      const shown = new Set(chosen.map((photo) => String(photo.id)))
+      const photos = [...chosen, ...found.filter((photo) => !shown.has(String(photo.id)))]
       results.replaceChildren(
         ...photos.map((photo) => {
           const id = String(photo.id)
@@ -250,16 +255,24 @@ function chooser(editor, options, { multiple, initial = {} }) {
 
 // --- Node views: what the editor shows in place of a reference ----------------------------------------------
 
-function referenceView(kind, describe) {
-  return ({ node, extension }) => {
+function referenceView(kind, describe, edit) {
+  return ({ node, extension, editor, getPos }) => {
     const dom = crel("figure", { className: `media-node media-node--${kind}`, contentEditable: "false" })
+    const change = crel("button", { type: "button", className: "media-node__change", textContent: "Change…" })
+    change.addEventListener("click", (event) => {
+      event.preventDefault()
+      edit(editor, extension.options, node.attrs).then((attrs) => {
+        if (!attrs) return
+        editor.chain().focus().setNodeSelection(getPos()).updateAttributes(node.type.name, attrs).run()
+      })
+    })
     const render = (current) => {
       const label = crel("figcaption", { className: "media-node__label", textContent: describe(current.attrs) })
       const thumbs = crel("div", { className: "media-node__thumbs" })
-      dom.replaceChildren(thumbs, label)
+      dom.replaceChildren(thumbs, label, change)
       const ids = kind === "photo" ? [current.attrs.photo] : kind === "gallery" ? (current.attrs.photos || "").split(",") : []
       if (ids.length && ids[0] && extension.options.chooserUrl) {
-        describePhotos(extension.options.chooserUrl, ids.filter(Boolean)).then((photos) => {
+        describePhotos(extension.options.chooserUrl, ids.filter(Boolean).map(String)).then((photos) => {
           thumbs.replaceChildren(
             ...photos.map((photo) => crel("img", { src: photo.thumb, alt: photo.alt, width: 96, height: 96 })),
           )
@@ -269,6 +282,9 @@ function referenceView(kind, describe) {
     render(node)
     return {
       dom,
+      // The "Change…" button is ours, not ProseMirror's.
+      stopEvent: (event) => event.target instanceof Element && !!event.target.closest(".media-node__change"),
+      ignoreMutation: () => true,
       update(updated) {
         if (updated.type !== node.type) return false
         node = updated
@@ -278,6 +294,33 @@ function referenceView(kind, describe) {
     }
   }
 }
+
+const editPhoto = (editor, options, attrs) =>
+  chooser(editor, options, {
+    multiple: false,
+    initial: { ids: [String(attrs.photo)], size: attrs.size, caption: attrs.caption },
+  }).then((choice) => choice && { photo: choice.ids[0], size: choice.size, caption: choice.caption })
+
+const editGallery = (editor, options, attrs) =>
+  chooser(editor, options, {
+    multiple: true,
+    initial: { ids: (attrs.photos || "").split(",").filter(Boolean), caption: attrs.caption },
+  }).then((choice) => choice && { photos: choice.ids.join(","), caption: choice.caption })
+
+const embedDialog = (editor, attrs) =>
+  updateAttrsDialog(
+    {
+      url: {
+        type: "string",
+        title: "Video or post URL",
+        description: "YouTube, X (Twitter), Instagram, Facebook or our own video. Nothing loads from them until a reader clicks.",
+        required: true,
+        format: "url",
+      },
+      caption: { type: "string", title: "Title shown to readers (optional)" },
+    },
+    { title: "Embed a video or post", submitText: "Embed" },
+  )(editor, attrs).then((result) => result?.url?.trim() ? { url: result.url.trim(), caption: result.caption.trim() } : null)
 
 const photoMenuOptions = () => ({ chooserUrl: "", uploadUrl: "" })
 
@@ -310,7 +353,7 @@ export const BodyPhoto = Node.create({
 
   addNodeView() {
     return referenceView("photo", (attrs) =>
-      `Photo ${attrs.photo} · ${SIZE_LABELS[attrs.size] || attrs.size}${attrs.caption ? ` · “${attrs.caption}”` : ""}`)
+      `Photo ${attrs.photo} · ${SIZE_LABELS[attrs.size] || attrs.size}${attrs.caption ? ` · “${attrs.caption}”` : ""}`, editPhoto)
   },
 
   addCommands() {
@@ -368,7 +411,7 @@ export const BodyGallery = Node.create({
 
   addNodeView() {
     return referenceView("gallery", (attrs) =>
-      `Gallery of ${(attrs.photos || "").split(",").filter(Boolean).length} photos${attrs.caption ? ` · “${attrs.caption}”` : ""}`)
+      `Gallery of ${(attrs.photos || "").split(",").filter(Boolean).length} photos${attrs.caption ? ` · “${attrs.caption}”` : ""}`, editGallery)
   },
 
   addCommands() {
@@ -437,7 +480,7 @@ export const BodyEmbed = Node.create({
       const provider = providerOf(attrs.url)
       const label = provider === "link" ? "Not a known video or post: readers get a plain link" : `Embedded ${provider}`
       return `${label} · ${attrs.url}${attrs.caption ? ` · “${attrs.caption}”` : ""}`
-    })
+    }, (editor, _options, attrs) => embedDialog(editor, { url: attrs.url, caption: attrs.caption }))
   },
 
   addCommands() {
@@ -445,24 +488,9 @@ export const BodyEmbed = Node.create({
       insertBodyEmbed:
         () =>
         ({ editor }) => {
-          updateAttrsDialog(
-            {
-              url: {
-                type: "string",
-                title: "Video or post URL",
-                description: "YouTube, X (Twitter), Instagram, Facebook or our own video. Nothing loads from them until a reader clicks.",
-                required: true,
-                format: "url",
-              },
-              caption: { type: "string", title: "Title shown to readers (optional)" },
-            },
-            { title: "Embed a video or post", submitText: "Embed" },
-          )(editor, { url: "", caption: "" }).then((attrs) => {
-            if (!attrs?.url?.trim()) return
-            editor.chain().focus().insertContent({
-              type: this.name,
-              attrs: { url: attrs.url.trim(), caption: attrs.caption.trim() },
-            }).run()
+          embedDialog(editor, { url: "", caption: "" }).then((attrs) => {
+            if (!attrs) return
+            editor.chain().focus().insertContent({ type: this.name, attrs }).run()
           })
           return true
         },

@@ -239,3 +239,57 @@ def test_a_video_url_pasted_on_its_own_line_becomes_an_embed(new_context):
     paste("https://youtu.be/dQw4w9WgXcQ")
     expect(editor(page).locator("p").last).to_have_text("See https://youtu.be/dQw4w9WgXcQ")
     expect(editor(page).locator(".media-node--embed")).to_have_count(1)
+
+
+def test_a_placed_photo_can_be_changed_in_place(new_context):
+    from tests.factories import make_story
+
+    staff("neha", role="Editor")
+    photo = make_picture("AP", alt="Boats on the river", caption="Boats", name="boats.jpg")
+    story = make_story(headline="Boats", body=f'<p>Intro.</p><figure data-photo="{photo.pk}" data-size="full"></figure>')
+    page = new_context().new_page()
+    log_in(page, "neha")
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    node = editor(page).locator(".media-node--photo")
+    expect(node).to_contain_text("Full width")
+    expect(node.locator("img")).to_have_attribute("alt", "Boats on the river")
+    node.get_by_role("button", name="Change…").click()
+    dialog = page.locator("dialog.media-chooser-dialog[open]")
+    expect(dialog.locator(".media-chooser__photo[aria-pressed=true]")).to_contain_text("Boats")
+    dialog.get_by_label("Size").select_option("left")
+    dialog.get_by_label("Caption for this story (optional)").fill("Boats at dawn")
+    dialog.get_by_role("button", name="Insert photo").click()
+    expect(node).to_contain_text("Left")
+    assert f'<figure data-photo="{photo.pk}" data-size="left"><figcaption>Boats at dawn</figcaption></figure>' in \
+        page.locator("#id_body").input_value()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    story.refresh_from_db()
+    assert (story.body_blocks[1]["size"], story.body_blocks[1]["caption"]) == ("left", "Boats at dawn")
+
+
+def test_a_gallery_follows_a_swipe_on_a_phone(new_context):
+    from articles import services
+    from tests.factories import make_story
+
+    photos = [make_picture("AP", alt=f"Picture {n}", caption=f"Caption {n}", name=f"s{n}.jpg") for n in range(3)]
+    story = services.publish(make_story(
+        headline="Swipe", body=f'<figure data-gallery="{",".join(str(p.pk) for p in photos)}"></figure><p>End.</p>',
+    ))
+    page = new_context(width=375, height=800, has_touch=True, is_mobile=True).new_page()
+    page.goto(story.get_absolute_url())
+    strip = page.locator(".gallery__list")
+    strip.scroll_into_view_if_needed()
+    box = strip.bounding_box()
+    count = page.locator(".gallery__count")
+    expect(count).to_have_text("1 of 3")
+    # A real touch swipe, right to left across the picture: touch events as a finger sends them.
+    session = page.context.new_cdp_session(page)
+    y = box["y"] + box["height"] / 2
+    xs = [box["x"] + box["width"] * (0.85 - 0.07 * step) for step in range(11)]
+    session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": xs[0], "y": y}]})
+    for x in xs[1:]:
+        session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(count).to_have_text("2 of 3")
+    expect(page.locator(".gallery__item").nth(1)).to_be_in_viewport()
