@@ -239,6 +239,11 @@ def test_a_video_url_pasted_on_its_own_line_becomes_an_embed(new_context):
     paste("https://youtu.be/dQw4w9WgXcQ")
     expect(editor(page).locator("p").last).to_have_text("See https://youtu.be/dQw4w9WgXcQ")
     expect(editor(page).locator(".media-node--embed")).to_have_count(1)
+    # Selected, a placed block goes with Delete like any other.
+    editor(page).locator(".media-node--embed .media-node__label").click()
+    page.keyboard.press("Delete")
+    expect(editor(page).locator(".media-node--embed")).to_have_count(0)
+    assert "data-embed" not in page.locator("#id_body").input_value()
 
 
 def test_a_placed_photo_can_be_changed_in_place(new_context):
