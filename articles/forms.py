@@ -112,7 +112,8 @@ class ArticleAdminForm(forms.ModelForm):
     tags = TagNamesField(required=False, help_text="Pick existing tags or type a new one and press Enter.")
     story_photos = OrderedModelMultipleChoiceField(
         queryset=Photo.objects.all(), required=False, label="Photos in the story",
-        help_text="Pictures used in the body; their credits form the line at the foot of the story.",
+        help_text="Pictures the story uses but does not show in the body; their credits form the line at the foot. "
+        "To show a picture, place it in the body (Insert photo).",
     )
     # The trash is reached with "Delete" and left with "Restore from the trash", not from this list.
     workflow = forms.ChoiceField(label="Status", choices=[c for c in Article.Status.choices if c[0] != "trashed"])

@@ -23,7 +23,7 @@ from photos import checks as photo_checks
 from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
 
-from . import services
+from . import services, wire_body
 from .models import Article, Revision, Section
 from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item
 
@@ -276,8 +276,13 @@ def _write(item, existing, pictures, publish, notes):
         except BadImage as exc:
             raise WireItemRejected(f"picture {picture.href}: {exc}") from exc
         photos.append((picture, photo))
-    hero = next((p for pic, p in photos if pic.is_feature), photos[0][1] if photos else None)
-    others = [p for _, p in photos if p != hero]
+    # Pictures the body references go where the wire put them; the others stay with the story as before.
+    body_html, placed = wire_body.place_pictures(item.body_html, [
+        wire_body.WirePhoto(pic.name, (pic.href, *pic.rendition_hrefs), photo) for pic, photo in photos
+    ])
+    unplaced = [p for _, p in photos if p.pk not in placed]
+    hero = next((p for pic, p in photos if pic.is_feature), unplaced[0] if unplaced else None)
+    others = [p for p in unplaced if p != hero]
 
     section, tags = _section_and_tags(item)
     names = list(item.bylines) or [FALLBACK_BYLINE]
@@ -289,7 +294,7 @@ def _write(item, existing, pictures, publish, notes):
         # A newer version of a live story under embargo: readers keep the current one until then.
         snap = services.new_version_of(
             existing, services.Related(reporters=reporters, tags=tags, photos=others),
-            headline=item.headline[:250], standfirst=item.standfirst[:600], body=item.body_html,
+            headline=item.headline[:250], standfirst=item.standfirst[:600], body=body_html,
             section=section, hero_photo=hero,
         )
         services.queue_update(
@@ -304,7 +309,7 @@ def _write(item, existing, pictures, publish, notes):
     article = existing or Article()
     article.headline = item.headline[:250]
     article.standfirst = item.standfirst[:600]
-    article.body = item.body_html
+    article.body = body_html
     article.section = section
     article.hero_photo = hero
     article.language = (item.language or "en")[:12]

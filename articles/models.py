@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -13,6 +13,7 @@ from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
+from .body_media import validate_body
 from .guard import GuardedModel, GuardedQuerySet
 
 # What the rich-text editor offers; the server-side allowlist (core.sanitize) is the real guard.
@@ -32,6 +33,13 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "History": True,
+    # Photos, galleries and embeds placed by reference (static/articles/editor-media.js, articles/body_media.py).
+    "BodyPhoto": {
+        "chooserUrl": reverse_lazy("admin:photos_photo_chooser"),
+        "uploadUrl": reverse_lazy("admin:photos_photo_chooser_upload"),
+    },
+    "BodyGallery": {"chooserUrl": reverse_lazy("admin:photos_photo_chooser")},
+    "BodyEmbed": True,
 }
 
 
@@ -110,10 +118,18 @@ class ArticleQuerySet(GuardedQuerySet):
         ).order_by("-published_at", "-id")
 
     def for_page(self):
-        """The story page: the card's needs plus tags and the inline photos with their credits."""
-        return self.for_listing().prefetch_related(
+        """The story page: the card's needs plus tags, the inline photos with their credits, and the photos placed
+        in the body with credits and renditions (two queries however many there are)."""
+        return self.for_listing().with_body_photos().prefetch_related(
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
+        )
+
+    def with_body_photos(self):
+        """The photos each body places, with credits and renditions: two queries however many there are."""
+        return self.prefetch_related(
+            models.Prefetch("body_photo_links", queryset=BodyPhoto.objects.select_related("photo__credit")),
+            "body_photo_links__photo__renditions",
         )
 
     def for_export(self):
@@ -132,7 +148,9 @@ class Article(GuardedModel):
     headline = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
     standfirst = models.TextField(blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline.")
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_editor_body, blank=True)
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_editor_body, blank=True, validators=[validate_body]
+    )
     # The body split into top-level blocks at save time, so pages place inline ads without parsing HTML.
     body_blocks = models.JSONField(default=list, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
@@ -203,8 +221,18 @@ class Article(GuardedModel):
     def byline_text(self) -> str:
         return join_names([r.name for r in self.ordered_reporters()])
 
+    def body_photos(self) -> dict[int, Photo]:
+        """The photos the body places, by id (prefetched by for_page())."""
+        return {link.photo_id: link.photo for link in self.body_photo_links.all()}
+
+    def lead_photo(self) -> Photo | None:
+        """The picture that stands for the story where there is room for one: the hero, else the body's first."""
+        return self.hero_photo or next(iter(self.body_photos().values()), None)
+
     def foot_credits(self):
-        return [item.photo.credit for item in self.inline_photos.all()]
+        """Credits of the story's other photos that the body does not already print under a picture."""
+        shown = {photo.credit.name for photo in self.body_photos().values()}
+        return [item.photo.credit for item in self.inline_photos.all() if item.photo.credit.name not in shown]
 
     def state(self, now=None) -> str:
         """The editorial state a person sees: draft, in review, scheduled, published, expired, unpublished."""
@@ -244,6 +272,25 @@ class ArticlePhoto(GuardedModel):
 
     def __str__(self) -> str:
         return f"{self.photo} in {self.article}"
+
+
+class BodyPhoto(GuardedModel):
+    """A photo the body shows (placed alone or in a gallery), written at save time from the body's references.
+
+    Pages prefetch these (with credits and renditions) in a fixed number of queries, and a change to the photo
+    finds the stories to purge through them.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_photo_links")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="body_uses")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_body_use_per_photo")]
+
+    def __str__(self) -> str:
+        return f"{self.photo} in the body of {self.article}"
 
 
 class Revision(GuardedModel):

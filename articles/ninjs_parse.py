@@ -14,6 +14,7 @@ import. The HTML returned is NOT sanitized; the caller does that.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ class WirePicture:
     width: int | None
     height: int | None
     is_feature: bool
+    # Every rendition href the item gives (a body <img> may show any of them; see articles/wire_body.py).
+    rendition_hrefs: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,10 @@ def _picture(name: str, association: Obj) -> WirePicture:
         width=_positive_int(rendition.get("width")) if rendition else None,
         height=_positive_int(rendition.get("height")) if rendition else None,
         is_feature=name.lower() in FEATURE_NAMES,
+        rendition_hrefs=tuple(
+            href for _, rendition in _named_objects(association.get("renditions"))
+            if (href := _str(rendition.get("href"))) and _may_be_image(rendition)
+        ),
     )
 
 

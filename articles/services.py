@@ -19,7 +19,7 @@ from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
 
-from . import actors
+from . import actors, body_media
 from .actors import COMMAND, INGEST, SCHEDULER, SystemActor  # noqa: F401 (the system actors callers pass)
 from .audit import (
     announce,
@@ -30,7 +30,6 @@ from .audit import (
     record_revision,
     snapshot,
 )
-from .blocks import split_blocks
 from .errors import MissingActor, StoryError, StoryPermissionError, StoryTransitionError  # noqa: F401
 from .guard import story_service
 from .lifecycle import (  # noqa: F401 (status moves are part of the services' API)
@@ -121,7 +120,8 @@ def save_story(
     now = timezone.now()
     clean_story_text(article, related)  # core/text.py: no control characters reach the database or a feed
     article.body = sanitize_body(article.body)
-    article.body_blocks = split_blocks(article.body)
+    article.body, article.body_blocks = body_media.prepare(article.body)
+    body_media.check_photos(article.body_blocks)
     article.headline = article.headline.strip()
     if not article.headline:
         raise ValidationError({"headline": "A story needs a headline."})
@@ -155,6 +155,7 @@ def save_story(
     article.modified_by = actors.user_of(actor)
     article.save()
     _write_related(article, related)
+    body_media.sync_body_photos(article)
 
     after = current_snapshot(article)
     content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True

@@ -8,6 +8,7 @@ from photos.models import Photo
 from reporters.models import Reporter
 
 from . import services
+from .body_media import validate_body
 from .forms import IST_HELP, OrderedModelMultipleChoiceField, TagNamesField, attach_autocompletes
 from .models import Article, ScheduledUpdate
 
@@ -28,6 +29,7 @@ class ScheduledUpdateForm(forms.ModelForm):
         site = admin_site or admin.site
         content = forms.fields_for_model(Article, fields=CONTENT_FIELDS)
         content["body"].validators.append(refuse_remote_images)  # as the story form does (its model field's clean)
+        content["body"].validators.append(validate_body)  # the story form gets it from the model field
         content["section"].widget = AutocompleteSelect(Article._meta.get_field("section"), site)
         content["hero_photo"].widget = AutocompleteSelect(Article._meta.get_field("hero_photo"), site)
         for widget_field in ("section", "hero_photo"):

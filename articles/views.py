@@ -11,6 +11,7 @@ from photos.models import foot_credit_line
 from reporters.models import Reporter
 
 from . import actors
+from .body_media import render_blocks
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
 from .related import most_recent, related_stories
@@ -133,10 +134,15 @@ def article_preview(request, pk):
     return render(request, "articles/detail.html", _article_context(article, preview=True))
 
 
+def reader_blocks(article) -> list[dict]:
+    """The body's blocks with placed photos, galleries and embeds rendered (from for_page()'s prefetch)."""
+    return render_blocks(article.body_blocks, article.body_photos(), first_eager=article.hero_photo_id is None)
+
+
 def _article_context(article, preview=False):
     return {
         "article": article,
-        "body": article.body_blocks,  # ads mark their inline slots in the template (ads.templatetags)
+        "body": reader_blocks(article),  # ads mark their inline slots in the template (ads.templatetags)
         "bylines": article.ordered_reporters(),
         "foot_credit_line": foot_credit_line(article.foot_credits()),
         "section": article.section,

@@ -20,12 +20,35 @@ BODY_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# --- Media placed in the body (articles/body_media.py) -----------------------------------------------
+# A photo, a gallery or an embed is a <figure> carrying a reference, never the media itself:
+#   <figure data-photo="123" data-size="full"><figcaption>caption for this story</figcaption></figure>
+#   <figure data-gallery="12,13,14"><figcaption>gallery title</figcaption></figure>
+#   <figure data-embed="youtube" data-url="https://www.youtube.com/watch?v=…"><figcaption>title</figcaption></figure>
+# Exactly these attributes survive, and only with values of these shapes; anything else on a figure is dropped.
+MEDIA_ATTRIBUTE_VALUES = {
+    "data-photo": re.compile(r"[1-9][0-9]{0,17}"),
+    "data-size": re.compile(r"full|inline|left|right"),
+    "data-gallery": re.compile(r"[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,99}"),
+    "data-embed": re.compile(r"[a-z][a-z0-9-]{0,29}"),
+    "data-url": re.compile(r"https?://[^\s\"'<>`]{1,2000}", re.IGNORECASE),
+}
+BODY_ATTRIBUTES["figure"] = set(MEDIA_ATTRIBUTE_VALUES)
+
+
+def _media_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "figure" and attribute in MEDIA_ATTRIBUTE_VALUES:
+        return value if MEDIA_ATTRIBUTE_VALUES[attribute].fullmatch(value) else None
+    return value
+# --- end of media ---------------------------------------------------------------------------------------
+
 _cleaner = nh3.Cleaner(
     tags=BODY_TAGS,
     attributes=BODY_ATTRIBUTES,
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
+    attribute_filter=_media_attribute,
 )
 
 _EMPTY = re.compile(r"^\s*(<p>\s*(<br\s*/?>)?\s*</p>\s*)*$")

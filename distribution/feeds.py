@@ -1,10 +1,11 @@
 """RSS 2.0 and Atom feeds for the site, each section, each reporter and each tag.
 
-Items are the newest live stories (`Article.objects.live()`), read with `for_listing()` plus tags, so a
-feed costs the same number of queries whatever it holds. Every instant is IST: RSS pubDate is RFC 822 with
-"+0530", Atom published/updated are `machine_datetime` ("2021-03-25T08:07:00+05:30") — the same instants
-as the story page. Each byline is its own `dc:creator` (RSS) or `<author>` (Atom); the hero picture is a
-`media:content` at its 16:9 rendition.
+Items are the newest live stories (`Article.objects.live()`), read with `for_listing()` plus tags and the
+pictures placed in their bodies, so a feed costs the same number of queries whatever it holds. Every instant is
+IST: RSS pubDate is RFC 822 with "+0530", Atom published/updated are `machine_datetime`
+("2021-03-25T08:07:00+05:30") — the same instants as the story page. Each byline is its own `dc:creator` (RSS) or
+`<author>` (Atom); each picture is a `media:content`: the hero at its 16:9 rendition, then the body's pictures at
+their own aspect.
 
 Text: every string is passed through core.text.clean_text (XML 1.0 cannot carry control characters; Django's
 writer raises on them, which was a 500 for every feed holding such a story). Descriptions are HTML in RSS and
@@ -35,19 +36,18 @@ def _ist(instant):
     return to_ist(instant).replace(microsecond=0) if instant else None
 
 
-def _add_media(handler, image: dict | None) -> None:
-    if not image:
-        return
-    handler.startElement("media:content", {"url": image["url"], "medium": "image"})
-    if image["description"]:
-        handler.addQuickElement("media:description", clean_text(image["description"]), {"type": "plain"})
-    if image["credit"]:
-        handler.addQuickElement("media:credit", clean_text(image["credit"]))
-    handler.endElement("media:content")
+def _add_media(handler, images: list[dict]) -> None:
+    for image in images:
+        handler.startElement("media:content", {"url": image["url"], "medium": "image"})
+        if image["description"]:
+            handler.addQuickElement("media:description", clean_text(image["description"]), {"type": "plain"})
+        if image["credit"]:
+            handler.addQuickElement("media:credit", clean_text(image["credit"]))
+        handler.endElement("media:content")
 
 
 class NewsroomRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with one `dc:creator` per byline and the hero picture as `media:content`."""
+    """RSS 2.0 with one `dc:creator` per byline and the pictures as `media:content`."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:dc": DC_NS, "xmlns:media": MEDIA_NS}
@@ -56,7 +56,7 @@ class NewsroomRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, item)
         for byline in item.get("bylines", ()):
             handler.addQuickElement("dc:creator", clean_text(byline["name"]))
-        _add_media(handler, item.get("image"))
+        _add_media(handler, item.get("images", ()))
 
     def latest_post_date(self):
         return _ist(super().latest_post_date())
@@ -81,7 +81,7 @@ class NewsroomAtomFeed(Atom1Feed):
             handler.addQuickElement("name", clean_text(byline["name"]))
             handler.addQuickElement("uri", byline["url"])
             handler.endElement("author")
-        _add_media(handler, item.get("image"))
+        _add_media(handler, item.get("images", ()))
 
     def latest_post_date(self):
         # Written by the parent as the feed's <updated>: IST to the second, i.e. machine_datetime's string.
@@ -105,7 +105,7 @@ class StoryFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj):
-        return self.stories(obj).for_listing().prefetch_related("tags")[:FEED_SIZE]
+        return self.stories(obj).for_listing().with_body_photos().prefetch_related("tags")[:FEED_SIZE]
 
     def title(self, obj):
         return clean_text(self.plain_title(obj))
@@ -158,17 +158,21 @@ class StoryFeed(Feed):
         return [clean_text(item.section.name), *(clean_text(tag.name) for tag in item.tags.all())]
 
     def item_extra_kwargs(self, item):
-        photo = item.hero_photo
+        # The hero, then the pictures placed in the body (each once, in reading order).
+        photos = list(dict.fromkeys([*([item.hero_photo] if item.hero_photo else []), *item.body_photos().values()]))
         return {
             "bylines": [
                 {"name": byline.reporter.name, "url": links.reporter_url(byline.reporter)}
                 for byline in item.bylines.all()
             ],
-            "image": photo and {
-                "url": links.photo_url(photo, "16:9", links.SHARE_WIDTH),
-                "description": photo.caption or photo.alt_text,
-                "credit": photo.credit.name,
-            },
+            "images": [
+                {
+                    "url": links.photo_url(photo, "16:9" if photo == item.hero_photo else "original", links.SHARE_WIDTH),
+                    "description": photo.caption or photo.alt_text,
+                    "credit": photo.credit.name,
+                }
+                for photo in photos
+            ],
         }
 
 

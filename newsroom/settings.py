@@ -171,6 +171,32 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _static_lazy(path):
+    from django.utils.functional import lazy
+
+    def url():
+        from django.templatetags.static import static
+
+        return static(path)
+
+    return lazy(url, str)()
+
+
+# The story body's photo, gallery and embed nodes (static/articles/editor-media.js, articles/body_media.py).
+# core.sanitize_body is what sanitizes the body; this allowlist is only the editor package's own description.
+from django_prose_editor.config import html_tags  # noqa: E402  (no models, no settings read at import)
+
+_MEDIA_FIGURE = html_tags(
+    ["figure", "figcaption"], {"figure": ["data-photo", "data-size", "data-gallery", "data-embed", "data-url"]}
+)
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [_static_lazy("articles/editor-media.js")],
+        "extensions": {"BodyPhoto": _MEDIA_FIGURE, "BodyGallery": _MEDIA_FIGURE, "BodyEmbed": _MEDIA_FIGURE},
+    }
+]
 TAGGIT_CASE_INSENSITIVE = True
 
 # Newsroom behaviour
@@ -201,6 +227,16 @@ PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/se
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).
 AD_HOSTS = env_list("AD_HOSTS")
+# Players a story body may embed (articles/embeds.py lists them); the publisher's own video host is optional:
+# PUBLISHER_VIDEO_URL="https://video.example.com/v/{id}" PUBLISHER_VIDEO_PLAYER="https://video.example.com/embed/{id}".
+PUBLISHER_VIDEO_URL = os.environ.get("PUBLISHER_VIDEO_URL", "")
+PUBLISHER_VIDEO_PLAYER = os.environ.get("PUBLISHER_VIDEO_PLAYER", "")
+PUBLISHER_VIDEO_LABEL = os.environ.get("PUBLISHER_VIDEO_LABEL", "Our video")
+from articles.embeds import frame_origins, publisher_provider  # noqa: E402  (pure Python, no models)
+
+EMBED_FRAME_ORIGINS = frame_origins(
+    publisher_provider(PUBLISHER_VIDEO_URL, PUBLISHER_VIDEO_PLAYER, PUBLISHER_VIDEO_LABEL)
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -208,7 +244,7 @@ CONTENT_SECURITY_POLICY = {
         # Inline style attributes size the ad slots and the admin's widgets.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", *AD_HOSTS],
-        "frame-src": ["'self'", *AD_HOSTS],
+        "frame-src": ["'self'", *AD_HOSTS, *EMBED_FRAME_ORIGINS],
         "connect-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "object-src": ["'none'"],

@@ -84,8 +84,21 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("renditions")
         return queryset.annotate(
-            hero_uses=_count("hero_photo", "hero_of"), inline_uses=_count("photo", "article_uses")
+            hero_uses=_count("hero_photo", "hero_of"), inline_uses=_count("photo", "article_uses"),
+            body_placements=_count("photo", "body_uses"),
         )
+
+    def get_urls(self):
+        from django.urls import path
+
+        from . import chooser
+
+        view = self.admin_site.admin_view
+        return [
+            path("chooser/", view(chooser.search), name="photos_photo_chooser"),
+            path("chooser/upload/", view(chooser.upload), name="photos_photo_chooser_upload"),
+            *super().get_urls(),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # nothing is in use before the first save
@@ -105,9 +118,10 @@ class PhotoAdmin(admin.ModelAdmin):
     def credit_label(self, photo):
         return photo.credit.label
 
-    @admin.display(description="Used in", ordering=F("hero_uses") + F("inline_uses"))
+    @admin.display(description="Used in", ordering=F("hero_uses") + F("inline_uses") + F("body_placements"))
     def used_in(self, photo):
-        n = getattr(photo, "hero_uses", 0) + getattr(photo, "inline_uses", 0)
+        # A story using a photo twice (listed and placed in the body) counts twice here; "Used in" on the form is exact.
+        n = getattr(photo, "hero_uses", 0) + getattr(photo, "inline_uses", 0) + getattr(photo, "body_placements", 0)
         return f"{n} stor{'y' if n == 1 else 'ies'}" if n else "—"
 
     @admin.display(description="Preview")

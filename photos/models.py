@@ -42,6 +42,14 @@ class Credit(models.Model):
     def label(self) -> str:
         return f"{self.prefix}: {self.name}"
 
+    @property
+    def picture_label(self) -> str:
+        """What is printed under a picture in the body: '(Image Credits: AP)' for an outside source, per its prefix;
+        staff and self-shot pictures read like the byline's 'Image: self'."""
+        if self.kind in (self.Kind.STAFF, self.Kind.SELF):
+            return self.label
+        return f"({self.prefix} Credits: {self.name})"
+
     @classmethod
     def for_wire_name(cls, name: str) -> "Credit":
         name = " ".join(clean_text(name).split())[:120] or "Unknown"
@@ -162,7 +170,8 @@ class Photo(models.Model):
         """Stories using this photo, as hero or inside the story (through the reverse relations; no articles import)."""
         hero = self.hero_of.values_list("pk", flat=True)
         inline = self.article_uses.values_list("article_id", flat=True)
-        return set(hero) | set(inline)
+        in_body = self.body_uses.values_list("article_id", flat=True)
+        return set(hero) | set(inline) | set(in_body)
 
 
 class Rendition(models.Model):

@@ -6,10 +6,19 @@ from django.utils import timezone
 from articles import services
 from articles.errors import ServiceWriteError
 from articles.guard import GuardedModel, service_writes, story_service
-from articles.models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    ArticleSlug,
+    AuditEntry,
+    BodyPhoto,
+    Byline,
+    Revision,
+    ScheduledUpdate,
+)
 from tests.factories import make_photo, make_reporter, publish_story
 
-GUARDED = [Article, Byline, ArticlePhoto, ScheduledUpdate, Revision, AuditEntry, ArticleSlug]
+GUARDED = [Article, Byline, ArticlePhoto, BodyPhoto, ScheduledUpdate, Revision, AuditEntry, ArticleSlug]
 
 
 def test_the_guarded_models_are_exactly_these():
@@ -27,9 +36,11 @@ def rows(db):
         story, services.snapshot(story), go_live_at=timezone.now() + timezone.timedelta(days=1), actor=services.COMMAND
     )
     story.slug = "renamed"
+    story.body = f'<p>Text.</p><figure data-photo="{make_photo(credit="AP", name="placed.jpg").pk}" data-size="full"></figure>'
     story = services.save_story(story, services.Related(story.ordered_reporters(), [], [photo]), actor=services.COMMAND)
     return {
         Article: story, Byline: story.bylines.get(), ArticlePhoto: story.inline_photos.get(),
+        BodyPhoto: story.body_photo_links.get(),
         ScheduledUpdate: update, Revision: story.revisions.first(), AuditEntry: AuditEntry.objects.first(),
         ArticleSlug: story.old_slugs.get(),
     }
@@ -46,7 +57,7 @@ def new_like(row):
         copy.slug = "another-old-slug"
     if isinstance(copy, Byline):
         copy.reporter = make_reporter("Second Reporter")
-    if isinstance(copy, ArticlePhoto):
+    if isinstance(copy, (ArticlePhoto, BodyPhoto)):
         copy.photo = make_photo(credit="PTI", name="second.jpg")
     return copy
 
@@ -54,7 +65,7 @@ def new_like(row):
 def writes(model, row):
     """Every way Django writes rows, as (name, callable)."""
     first_field = "note" if model in (Revision, ScheduledUpdate, AuditEntry) else (
-        "position" if model in (Byline, ArticlePhoto) else ("headline" if model is Article else "slug"))
+        "position" if model in (Byline, ArticlePhoto, BodyPhoto) else ("headline" if model is Article else "slug"))
     value = 1 if first_field == "position" else ("x-slug" if first_field == "slug" else "x")
     return [
         ("Model.save (update)", lambda: row.save()),
