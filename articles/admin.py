@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.admin_paginator import EstimatedCountPaginator
@@ -28,6 +28,16 @@ def badge(colour: str, text: str) -> str:
     return format_html(
         '<span style="color:#fff;background:{};padding:2px 8px;border-radius:9px;font-size:11px">{}</span>', colour, text
     )
+
+
+def update_line(update) -> str:
+    """One queued update for the story's form: link, go-live time, what it changes, and a failure in red."""
+    line = format_html(
+        '<a href="{}">{}</a> — {}',
+        reverse("admin:articles_scheduledupdate_change", args=[update.pk]),
+        reader_datetime(update.go_live_at), update.note or update.snapshot.get("headline", ""),
+    )
+    return line
 
 
 STATE_COLOURS = {
@@ -136,17 +146,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Queued")
     def pending_updates(self, article):
+        # Headlines and notes are data: format_html_join escapes each one and never reads them as a format string.
         if not article.pk:
             return "—"
-        items = [
-            format_html(
-                '<li><a href="{}">{}</a> — {}</li>',
-                reverse("admin:articles_scheduledupdate_change", args=[u.pk]),
-                reader_datetime(u.go_live_at), u.note or u.snapshot.get("headline", ""),
-            )
-            for u in article.scheduled_updates.pending()
-        ]
-        return format_html("<ul>{}</ul>", format_html("".join(items))) if items else "No updates queued."
+        updates = list(article.scheduled_updates.pending())
+        if not updates:
+            return "No updates queued."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((update_line(update),) for update in updates)),
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
