@@ -37,7 +37,18 @@ def update_line(update) -> str:
         reverse("admin:articles_scheduledupdate_change", args=[update.pk]),
         reader_datetime(update.go_live_at), update.note or update.snapshot.get("headline", ""),
     )
+    if update.failed_attempts:
+        line = format_html("{} {}", line, failure_note(update))
     return line
+
+
+def failure_note(update) -> str:
+    """'Failed 2 times, last at …: <error>. Next try …' in red (the scheduler's record, articles/scheduler.py)."""
+    return format_html(
+        '<strong class="update-failure" style="color:#b91c1c">Failed {} time{}, last {}: {} Next try {}.</strong>',
+        update.failed_attempts, "" if update.failed_attempts == 1 else "s", reader_datetime(update.last_failed_at),
+        update.last_error, reader_datetime(update.retry_at),
+    )
 
 
 STATE_COLOURS = {
@@ -206,8 +217,9 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     search_fields = ["article__headline", "note"]
     fieldsets = [
         ("New version", {"fields": ["headline", "standfirst", "body", "byline_reporters", "section", "tags", "hero_photo", "story_photos"]}),
-        ("Going live", {"fields": ["go_live_at", "note"]}),
+        ("Going live", {"fields": ["go_live_at", "note", "failure"]}),
     ]
+    readonly_fields = ["failure"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The content fields are built by the form itself from the snapshot; only these are the model's.
@@ -249,7 +261,14 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     @admin.display(description="State")
     def state_badge(self, update):
         colours = {"queued": "#1d4ed8", "overdue": "#b91c1c", "applied": "#15803d", "cancelled": "#6b7280"}
-        return badge(colours[update.state], update.state.capitalize())
+        label = badge(colours[update.state], update.state.capitalize())
+        if update.failed_attempts and update.state in ("queued", "overdue"):
+            return format_html("{} {}", label, failure_note(update))
+        return label
+
+    @admin.display(description="Scheduler")
+    def failure(self, update):
+        return failure_note(update) if update.failed_attempts else "No failed attempts."
 
     def save_model(self, request, obj, form, change):
         services.edit_update(
