@@ -73,7 +73,8 @@ def django_mode(mode: str, args: list[str]) -> None:
         services.save_story(story, services.Related(story.ordered_reporters(), [], []))
         print(json.dumps({"committed": time.time()}))
     elif mode == "queue":  # queue STORY_ID LEVEL UNIX_TIME: a scheduled update going live at that instant
-        from datetime import datetime, timezone as dt_timezone
+        from datetime import datetime
+        from datetime import timezone as dt_timezone
 
         story = Article.objects.get(pk=int(args[0]))
         snap = dict(services.snapshot(story), body=body(int(args[1])))
