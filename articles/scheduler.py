@@ -87,11 +87,12 @@ def apply_due_updates(now: datetime | None = None, on_failure: Callable[[Schedul
 
 
 def record_heartbeat(applied: int, failed: int) -> None:
-    SchedulerHeartbeat.objects.update_or_create(
-        pk=SchedulerHeartbeat.ROW,
-        defaults={"last_run_at": timezone.now(), "applied": applied, "failed": failed,
-                  "worker": f"{socket.gethostname()}:{os.getpid()}"[:120]},
-    )
+    """Write this pass on the heartbeat row. An UPDATE (or a first INSERT) sends no model signal, so a pass every
+    few seconds never purges the page cache, which follows every save of an articles model."""
+    fields = {"last_run_at": timezone.now(), "applied": applied, "failed": failed,
+              "worker": f"{socket.gethostname()}:{os.getpid()}"[:120]}
+    if not SchedulerHeartbeat.objects.filter(pk=SchedulerHeartbeat.ROW).update(**fields):
+        SchedulerHeartbeat.objects.bulk_create([SchedulerHeartbeat(pk=SchedulerHeartbeat.ROW, **fields)], ignore_conflicts=True)
 
 
 def last_heartbeat() -> SchedulerHeartbeat | None:

@@ -33,3 +33,15 @@ def test_a_recent_pass_is_shown_in_ist_and_an_old_one_warns(admin_client):
     with time_machine.travel(now + timedelta(minutes=3), tick=False):
         html = admin_client.get(URL).content.decode()
     assert 'class="scheduler-health stale"' in html and "more than 2 minutes ago" in html
+
+
+def test_a_scheduler_pass_does_not_purge_cached_pages(settings, django_capture_on_commit_callbacks):
+    from core import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    before = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("publish_scheduled", stdout=open("/dev/null", "w"))
+        call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # the second pass updates the row
+    assert callbacks == [] and pagecache.generation() == before
+    assert SchedulerHeartbeat.objects.count() == 1
