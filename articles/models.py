@@ -9,7 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_body
-from core.timefmt import reader_datetime
+from core.timefmt import machine_datetime, reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
@@ -357,4 +357,4 @@ class SchedulerHeartbeat(models.Model):
     ROW = 1
 
     def __str__(self) -> str:
-        return f"Scheduler pass at {self.last_run_at:%Y-%m-%d %H:%M:%S} UTC"
+        return f"Scheduler pass at {machine_datetime(self.last_run_at)}"

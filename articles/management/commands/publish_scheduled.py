@@ -5,6 +5,7 @@ from django.db import close_old_connections, connections
 
 from articles.scheduler import apply_due_updates, record_heartbeat
 from core.pagecache import pay_owed_purge
+from core.timefmt import machine_datetime
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 for update in failed:
                     self.stderr.write(
                         f"failed update {update.pk} of story {update.article_id} (attempt {update.failed_attempts}, "
-                        f"next try {update.retry_at:%Y-%m-%d %H:%M:%S} UTC): {update.last_error}"
+                        f"next try {machine_datetime(update.retry_at)}): {update.last_error}"
                     )
                 # A loop reports only passes that did something (or every pass with -v 2), so logs stay readable.
                 if not loop or applied or failed or options["verbosity"] >= 2:
