@@ -24,6 +24,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from . import services
+from .guard import story_service
 from .models import Article, ScheduledUpdate, SchedulerHeartbeat
 
 RETRY_CAP = timedelta(hours=1)
@@ -43,6 +44,7 @@ def describe(error: Exception) -> str:
     return f"{error.__class__.__name__}: {error}"
 
 
+@story_service  # writes a guarded row: the failure fields of a queued update
 def record_failure(update: ScheduledUpdate, error: Exception, moment: datetime) -> ScheduledUpdate:
     attempts = update.failed_attempts + 1
     update.failed_attempts, update.last_error = attempts, describe(error)[:2000]
@@ -75,7 +77,7 @@ def apply_due_updates(now: datetime | None = None, on_failure: Callable[[Schedul
                     break  # waiting out its back-off; the story's later updates wait behind it
                 try:
                     with transaction.atomic():  # a savepoint: a failure undoes this update only
-                        result = services.apply_update(update, now=moment)
+                        result = services.apply_update(update, now=moment, actor=services.SCHEDULER)
                 except DATABASE_TROUBLE:
                     raise
                 except Exception as error:  # noqa: BLE001 (any failure of one update must not stop the others)

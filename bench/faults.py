@@ -63,14 +63,14 @@ def django_mode(mode: str, args: list[str]) -> None:
         reporter = Reporter.objects.create(name="Drill Reporter", slug="drill-reporter")
         story = services.save_story(
             Article(headline="Reservoir drill", body=body(1), section=Section.objects.get(slug="news")),
-            services.Related([reporter], [], []),
+            services.Related([reporter], [], []), actor=services.COMMAND
         )
-        services.publish(story, at=timezone.now() - timedelta(hours=1))
+        services.publish(story, at=timezone.now() - timedelta(hours=1), actor=services.COMMAND)
         print(json.dumps({"story": story.get_absolute_url(), "id": story.pk}))
     elif mode == "edit":  # edit STORY_ID LEVEL: a correction, committed (the purge follows the commit)
         story = Article.objects.get(pk=int(args[0]))
         story.body = body(int(args[1]))
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
         print(json.dumps({"committed": time.time()}))
     elif mode == "queue":  # queue STORY_ID LEVEL UNIX_TIME: a scheduled update going live at that instant
         from datetime import datetime
@@ -79,7 +79,7 @@ def django_mode(mode: str, args: list[str]) -> None:
         story = Article.objects.get(pk=int(args[0]))
         snap = dict(services.snapshot(story), body=body(int(args[1])))
         go_live = datetime.fromtimestamp(float(args[2]), tz=dt_timezone.utc)
-        services.queue_update(story, snap, go_live_at=go_live)
+        services.queue_update(story, snap, go_live_at=go_live, actor=services.COMMAND)
         print(json.dumps({"go_live": go_live.timestamp()}))
     elif mode == "poison":  # poison N: N good due updates and one whose only reporter was deleted; one pass
         due = timezone.now() - timedelta(seconds=1)
@@ -87,13 +87,13 @@ def django_mode(mode: str, args: list[str]) -> None:
         section = Article.objects.first().section
         for n in range(int(args[0])):
             story = services.save_story(Article(headline=f"Drill story {n}", body=body(1), section=section),
-                                        services.Related([reporter], [], []))
-            story = services.publish(story, at=due - timedelta(hours=1))
-            services.queue_update(story, dict(services.snapshot(story), headline=f"Drill story {n} updated"), go_live_at=due)
+                                        services.Related([reporter], [], []), actor=services.COMMAND)
+            story = services.publish(story, at=due - timedelta(hours=1), actor=services.COMMAND)
+            services.queue_update(story, dict(services.snapshot(story), headline=f"Drill story {n} updated"), go_live_at=due, actor=services.COMMAND)
         victim = services.publish(services.save_story(Article(headline="Poisoned drill", body=body(1), section=section),
-                                                      services.Related([reporter], [], [])), at=due - timedelta(hours=1))
+                                                      services.Related([reporter], [], []), actor=services.COMMAND), at=due - timedelta(hours=1), actor=services.COMMAND)
         leaver = Reporter.objects.create(name="Drill Leaver", slug="drill-leaver")
-        poison = services.queue_update(victim, dict(services.snapshot(victim), reporters=[leaver.pk]), go_live_at=due)
+        poison = services.queue_update(victim, dict(services.snapshot(victim), reporters=[leaver.pk]), go_live_at=due, actor=services.COMMAND)
         leaver.delete()
         started = time.monotonic()
         run = subprocess.run([sys.executable, "manage.py", "publish_scheduled"], cwd=ROOT, capture_output=True, text=True)

@@ -29,12 +29,12 @@ def main(action: str, start: float) -> None:
         return
     for update in targets:
         if action == "cancel":
-            result = services.cancel_update(update, user=editor)
+            result = services.cancel_update(update, actor=editor)
             print(f"{'cancelled' if result.cancelled_at else 'refused'} {update.pk}")
         else:
             snap = dict(update.snapshot, headline=f"{Article.objects.get(pk=update.article_id).headline} edited")
             try:
-                services.edit_update(update, snap, go_live_at=update.go_live_at, user=editor)
+                services.edit_update(update, snap, go_live_at=update.go_live_at, actor=editor)
                 print(f"edited {update.pk}")
             except ValidationError:
                 print(f"refused {update.pk}")

@@ -16,11 +16,11 @@ NOTE = "wire {1} %(x)s <script>alert(1)</script>"
 
 @pytest.fixture
 def story_with_queued_update(db):
-    story = services.publish(make_story(headline="Live {headline} %s"))
+    story = services.publish(make_story(headline="Live {headline} %s"), actor=services.COMMAND)
     snap = dict(services.snapshot(Article.objects.get(pk=story.pk)), headline=HEADLINE)
-    update = services.queue_update(story, snap, go_live_at=timezone.now() + timedelta(hours=2), note=NOTE)
+    update = services.queue_update(story, snap, go_live_at=timezone.now() + timedelta(hours=2), note=NOTE, actor=services.COMMAND)
     services.queue_update(
-        story, dict(snap, headline=HEADLINE + " second"), go_live_at=timezone.now() + timedelta(hours=3)
+        story, dict(snap, headline=HEADLINE + " second"), go_live_at=timezone.now() + timedelta(hours=3), actor=services.COMMAND
     )  # no note: the form lists it by its headline
     return story, update
 

@@ -30,7 +30,7 @@ def opener():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_admin_and_login_answer_with_redis_down_and_the_log_says_so_once(tmp_path, settings):
-    story = services.publish(make_story(headline="Dam gates opened", tags=["Dams"]))
+    story = services.publish(make_story(headline="Dam gates opened", tags=["Dams"]), actor=services.COMMAND)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # one the app server reads
     get_user_model().objects.create_superuser("desk", "desk@example.com", "a-long-test-password-1")
     log = tmp_path / "server.log"

@@ -25,7 +25,7 @@ def page_cache_on(settings):
 
 @pytest.mark.django_db
 def test_a_purge_the_cache_missed_is_paid_before_the_next_cached_page(client, settings):
-    story = services.publish(make_story(headline="Before the outage"))
+    story = services.publish(make_story(headline="Before the outage"), actor=services.COMMAND)
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
     live_caches = settings.CACHES
@@ -34,7 +34,7 @@ def test_a_purge_the_cache_missed_is_paid_before_the_next_cached_page(client, se
     DEAD_REDIS["default"]["LOCATION"] = f"redis://127.0.0.1:{free_port()}/0"
     settings.CACHES = DEAD_REDIS
     story.headline = "After the outage"
-    services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+    services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
     pagecache.purge()  # what the commit hook runs
     assert pagecache._owed.is_set()
 

@@ -26,12 +26,12 @@ def queue(story, headline, go_live_at, reporters=None):
     snap = dict(services.snapshot(Article.objects.get(pk=story.pk)), headline=headline)
     if reporters is not None:
         snap["reporters"] = [r.pk for r in reporters]
-    return services.queue_update(story, snap, go_live_at=go_live_at)
+    return services.queue_update(story, snap, go_live_at=go_live_at, actor=services.COMMAND)
 
 
 def poisoned_update(go_live_at, headline="Poisoned"):
     story = services.publish(make_story(headline=f"{headline} story", reporters=[make_reporter("Staff Writer")]),
-                             at=go_live_at - timedelta(hours=2))
+                             at=go_live_at - timedelta(hours=2), actor=services.COMMAND)
     leaver = make_reporter("Leaves Tomorrow")
     update = queue(story, f"{headline} update", go_live_at, reporters=[leaver])
     leaver.delete()
@@ -45,7 +45,7 @@ def desk():
         poison = poisoned_update(now - timedelta(minutes=1))
         others = []
         for n in range(OTHERS):
-            story = services.publish(make_story(headline=f"Story {n}"), at=now - timedelta(hours=1))
+            story = services.publish(make_story(headline=f"Story {n}"), at=now - timedelta(hours=1), actor=services.COMMAND)
             others.append(queue(story, f"Story {n} updated", now - timedelta(seconds=30)))
     return now, poison, others
 
@@ -105,7 +105,7 @@ def test_a_stories_later_updates_wait_behind_its_failed_one_and_editing_it_clear
 
     with time_machine.travel(now + timedelta(seconds=10), tick=False):
         fixed = dict(poison.snapshot, reporters=[make_reporter("Staff Writer").pk])
-        services.edit_update(poison, fixed, go_live_at=poison.go_live_at)
+        services.edit_update(poison, fixed, go_live_at=poison.go_live_at, actor=services.COMMAND)
         poison.refresh_from_db()
         assert poison.failed_attempts == 0 and poison.retry_at is None and poison.last_error == ""
         assert apply_due_updates() == 2
@@ -126,7 +126,7 @@ def wait_until(condition, seconds=30):
 def test_the_loop_survives_a_poisoned_update_and_a_lost_database_connection():
     now = timezone.now()
     poison = poisoned_update(now - timedelta(seconds=5))
-    story = services.publish(make_story(headline="Good story"), at=now - timedelta(hours=1))
+    story = services.publish(make_story(headline="Good story"), at=now - timedelta(hours=1), actor=services.COMMAND)
     loop = subprocess.Popen([sys.executable, "manage.py", "publish_scheduled", "--loop", "--interval", "0.2"],
                             cwd=ROOT, env=project_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -47,7 +47,7 @@ def read_through_every_worker(url: str, log: Path, *, until) -> dict[str, list[t
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_corrections_updates_and_campaigns_reach_every_worker_on_the_next_request(tmp_path):
-    story = services.publish(make_story(headline="Reservoir level steady", body="<p>The level is 120 m.</p>"))
+    story = services.publish(make_story(headline="Reservoir level steady", body="<p>The level is 120 m.</p>"), actor=services.COMMAND)
     log = tmp_path / "access.log"
     with app_server(workers=WORKERS, access_log=str(log)) as base:
         url = base + story.get_absolute_url()
@@ -57,7 +57,7 @@ def test_corrections_updates_and_campaigns_reach_every_worker_on_the_next_reques
 
         # 1. A correction made in this process (as the admin would: through the services, committed).
         story.body = "<p>The level is 112 m.</p>"
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
         after = read_through_every_worker(url, log, until=lambda a: all(len(r) >= 2 for r in a.values()))
         served = [html for rows in after.values() for html, _ in rows]
         assert all("112 m" in html and "120 m" not in html for html in served), "a worker served the old page"
@@ -65,7 +65,7 @@ def test_corrections_updates_and_campaigns_reach_every_worker_on_the_next_reques
         # 2. A scheduled update applied by the scheduler, another process.
         fetch(home)
         snap = dict(services.snapshot(Article.objects.get(pk=story.pk)), headline="Reservoir level falls")
-        update = services.queue_update(story, snap, go_live_at=timezone.now() + timedelta(seconds=1))
+        update = services.queue_update(story, snap, go_live_at=timezone.now() + timedelta(seconds=1), actor=services.COMMAND)
         time.sleep(1.2)
         read_through_every_worker(home, log, until=lambda a: all(len(r) >= 2 for r in a.values()))
         worker = subprocess.run([sys.executable, "manage.py", "publish_scheduled"], cwd=ROOT, env=project_env(),

@@ -35,9 +35,9 @@ def due_updates_on_many_stories():
     due = timezone.now() - timedelta(minutes=1)
     updates = []
     for i in range(STORIES):
-        story = services.publish(make_story(headline=f"S{i}", reporters=[reporter]), at=due - timedelta(hours=1))
+        story = services.publish(make_story(headline=f"S{i}", reporters=[reporter]), at=due - timedelta(hours=1), actor=services.COMMAND)
         snap = dict(services.snapshot(Article.objects.get(pk=story.pk)), headline=f"S{i} queued")
-        updates.append(services.queue_update(story, snap, go_live_at=due))
+        updates.append(services.queue_update(story, snap, go_live_at=due, actor=services.COMMAND))
     return updates
 
 

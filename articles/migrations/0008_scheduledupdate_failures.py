@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_published_index'),
+        ('articles', '0007_body_photos'),
     ]
 
     operations = [
