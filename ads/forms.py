@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 
+from core.validators import SafeLinkValidator
+
 from .models import Campaign, Creative
 from .services import may_enter_html
 from .targeting import section_choices
@@ -48,7 +50,7 @@ class CreativeForm(forms.ModelForm):
     user = None
     click_url = forms.URLField(
         label="Click URL", required=False, max_length=1000, assume_scheme="https",
-        help_text=Creative._meta.get_field("click_url").help_text,
+        validators=[SafeLinkValidator()], help_text=Creative._meta.get_field("click_url").help_text,
     )
 
     class Meta:

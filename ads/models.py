@@ -1,6 +1,9 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator
 from django.db import models
+
+from core.validators import SafeLinkValidator
+from photos.checks import CheckedImageField
 
 from .adstxt import validate_ads_txt
 
@@ -53,8 +56,11 @@ class HouseCreative(models.Model):
     slot = models.ForeignKey(AdSlot, on_delete=models.CASCADE, related_name="house_creatives")
     title = models.CharField(max_length=80)
     text = models.CharField(max_length=200, blank=True)
-    click_url = models.CharField(max_length=500, help_text="A site path (/section/india/) or an https:// URL.")
-    image = models.ImageField(upload_to="ads/house/", blank=True)
+    click_url = models.CharField(
+        max_length=500, validators=[SafeLinkValidator(site_paths=True)],
+        help_text="A site path (/section/india/) or an https:// URL.",
+    )
+    image = CheckedImageField(upload_to="ads/house/", blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -129,10 +135,10 @@ class Creative(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="creatives")
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
-    image = models.ImageField(upload_to="ads/creatives/", blank=True, help_text="Shown fitted inside the slot's box.")
+    image = CheckedImageField(upload_to="ads/creatives/", blank=True, help_text="Shown fitted inside the slot's box.")
     alt_text = models.CharField(max_length=200, blank=True, help_text="What the image says, for screen readers.")
     click_url = models.URLField(
-        max_length=1000, blank=True, validators=[URLValidator(schemes=["http", "https"])],
+        max_length=1000, blank=True, validators=[SafeLinkValidator()],
         help_text="Where a click goes (through our counting redirect). HTML tags may use %%CLICK_URL%% for it.",
     )
     html = models.TextField(

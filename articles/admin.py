@@ -4,23 +4,38 @@ from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.admin_paginator import EstimatedCountPaginator
 from core.admin_time import instant_column
 from core.timefmt import reader_datetime
 
-from . import services
+from . import actors, services
 from .admin_revisions import history_link, revision_urls
 from .forms import ArticleAdminForm
-from .models import Article, Byline, ScheduledUpdate, Section
+from .models import Article, AuditEntry, Byline, ScheduledUpdate, Section
 from .schedule import schedule_urls
 from .update_forms import ScheduledUpdateForm
 
 
 def can_publish(user) -> bool:
-    return user.has_perm("articles.publish_article")
+    return actors.can_publish(user)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """By status; the trash is listed only when asked for ("In the trash"), so "All" means the desk's stories."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Article.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset.exclude(status=Article.Status.TRASHED)
 
 
 def badge(colour: str, text: str) -> str:
@@ -30,9 +45,30 @@ def badge(colour: str, text: str) -> str:
     )
 
 
+def update_line(update) -> str:
+    """One queued update for the story's form: link, go-live time, what it changes, and a failure in red."""
+    line = format_html(
+        '<a href="{}">{}</a> — {}',
+        reverse("admin:articles_scheduledupdate_change", args=[update.pk]),
+        reader_datetime(update.go_live_at), update.note or update.snapshot.get("headline", ""),
+    )
+    if update.failed_attempts:
+        line = format_html("{} {}", line, failure_note(update))
+    return line
+
+
+def failure_note(update) -> str:
+    """'Failed 2 times, last at …: <error>. Next try …' in red (the scheduler's record, articles/scheduler.py)."""
+    return format_html(
+        '<strong class="update-failure" style="color:#b91c1c">Failed {} time{}, last {}: {} Next try {}.</strong>',
+        update.failed_attempts, "" if update.failed_attempts == 1 else "s", reader_datetime(update.last_failed_at),
+        update.last_error, reader_datetime(update.retry_at),
+    )
+
+
 STATE_COLOURS = {
     "draft": "#6b7280", "review": "#b45309", "scheduled": "#1d4ed8",
-    "published": "#15803d", "expired": "#6b21a8", "unpublished": "#b91c1c",
+    "published": "#15803d", "expired": "#6b21a8", "unpublished": "#b91c1c", "trashed": "#111827",
 }
 
 
@@ -47,8 +83,12 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist", instant_column("modified_at", "Modified")]
-    list_filter = ["status", "section", ("published_at", admin.DateFieldListFilter)]
+    list_display = [
+        "headline", "state_badge", "section", "bylines_display", "published_ist", "updated_ist",
+        instant_column("modified_at", "Modified"),
+    ]
+    list_filter = [StatusFilter, "section", ("published_at", admin.DateFieldListFilter)]
+    actions = ["trash_selected", "restore_selected"]
     search_fields = ["headline", "standfirst", "reporters__name", "tags__name"]
     date_hierarchy = "published_at"
     list_select_related = ["section"]
@@ -73,21 +113,77 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Advanced", {"classes": ["collapse"], "fields": ["language"]}),
     ]
 
+    # What the admin offers follows the services' own rules (articles.actors), so it never offers what they refuse.
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
         )
-        if not can_publish(request.user):
-            queryset = queryset.filter(pk__in=Article.objects.owned_by(request.user).values("pk"))
-        return queryset
+        return actors.viewable_stories(request.user, queryset)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or can_publish(request.user):
-            return True
-        # Reporters edit their own stories while they are drafts or in review, nothing else.
-        return obj.status in (Article.Status.DRAFT, Article.Status.REVIEW) and Article.objects.owned_by(request.user).filter(pk=obj.pk).exists()
+        return obj is None or actors.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or self._allowed(request, obj, Article.Status.TRASHED)
+
+    @staticmethod
+    def _allowed(request, article, target) -> bool:
+        try:
+            return services.check_transition(article, target, request.user) is not None
+        except services.StoryError:
+            return False
+
+    # "Delete" moves stories to the trash (services.trash): off the site, restorable, history kept.
+    # Purging the trash is `manage.py purge_trash`, for an administrator.
+    def get_deleted_objects(self, objs, request):
+        stories = [str(obj) for obj in objs]
+        refused = [str(obj) for obj in objs if not self._allowed(request, obj, Article.Status.TRASHED)]
+        return stories, {"stories": len(stories)}, set(refused), []
+
+    def delete_model(self, request, obj):
+        services.trash(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.trash(article, actor=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        messages.success(request, f"“{obj_display}” is in the trash: it is off the site and an editor can restore it.")
+        return redirect(reverse("admin:articles_article_changelist"))
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        found.pop("delete_selected", None)
+        if not request.user.has_perm("articles.delete_article"):
+            found.pop("trash_selected", None)
+        if not can_publish(request.user):
+            found.pop("restore_selected", None)
+        return found
+
+    def _move_each(self, request, queryset, move, done: str):
+        moved, refused = 0, []
+        for article in queryset:
+            try:
+                move(article, actor=request.user)
+                moved += 1
+            except services.StoryError as error:
+                refused.append(f"“{article}”: {error}")
+        if moved:
+            messages.success(request, f"{moved} stor{'y' if moved == 1 else 'ies'} {done}.")
+        for text in refused:
+            messages.error(request, text)
+
+    @admin.action(description="Move selected stories to the trash")
+    def trash_selected(self, request, queryset):
+        self._move_each(request, queryset, services.trash, "moved to the trash")
+
+    @admin.action(description="Restore selected stories from the trash (as drafts)")
+    def restore_selected(self, request, queryset):
+        self._move_each(request, queryset, services.restore_from_trash, "restored from the trash as drafts")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -136,17 +232,25 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Queued")
     def pending_updates(self, article):
+        # Headlines and notes are data: format_html_join escapes each one and never reads them as a format string.
         if not article.pk:
             return "—"
-        items = [
-            format_html(
-                '<li><a href="{}">{}</a> — {}</li>',
-                reverse("admin:articles_scheduledupdate_change", args=[u.pk]),
-                reader_datetime(u.go_live_at), u.note or u.snapshot.get("headline", ""),
-            )
-            for u in article.scheduled_updates.pending()
-        ]
-        return format_html("<ul>{}</ul>", format_html("".join(items))) if items else "No updates queued."
+        updates = list(article.scheduled_updates.pending())
+        if not updates:
+            return "No updates queued."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((update_line(update),) for update in updates)),
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form asked the services in validation; if the story moved in between, the service refuses under the
+        # row lock and the admin's transaction rolls back: say so instead of a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StoryError as error:
+            messages.error(request, f"Nothing was saved: {error}")
+            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -155,32 +259,18 @@ class ArticleAdmin(admin.ModelAdmin):
             # The live story stays as it is; the form's content becomes a queued update.
             update = services.queue_update(
                 Article.objects.get(pk=obj.pk), services.snapshot_of(obj, related),
-                go_live_at=data["schedule_update_at"], user=request.user,
+                go_live_at=data["schedule_update_at"], actor=request.user,
             )
             messages.info(request, f"Update queued: it goes live {reader_datetime(update.go_live_at)}. Readers see the current version until then.")
             return
-        services.save_story(
-            obj, related, user=request.user,
+        # The form asked services.check_transition in validation; the service checks again under the row lock.
+        article = services.save_and_move(
+            obj, related, actor=request.user, target=data["workflow"], at=data.get("publish_at"),
             expected_version=data.get("edit_version_seen") if change else None,
             minor=data.get("minor_change", False),
         )
-        self._apply_workflow(request, obj, data)
-
-    def _apply_workflow(self, request, article, data):
-        target, user = data["workflow"], request.user
-        if target == Article.Status.PUBLISHED:
-            publish_at = data.get("publish_at")
-            state = article.state()
-            if state != "published" or (publish_at and publish_at != article.published_at and state == "scheduled"):
-                article = services.publish(article, user=user, at=publish_at)
-                if article.state() == "scheduled":
-                    messages.info(request, f"Scheduled for {reader_datetime(article.published_at)}.")
-        elif target == Article.Status.UNPUBLISHED and article.status == Article.Status.PUBLISHED:
-            services.unpublish(article, user=user)
-        elif target == Article.Status.REVIEW and article.status != Article.Status.REVIEW:
-            services.submit_for_review(article, user=user)
-        elif target == Article.Status.DRAFT and article.status != Article.Status.DRAFT:
-            services.return_to_draft(article, user=user)
+        if article.state() == "scheduled":
+            messages.info(request, f"Scheduled for {reader_datetime(article.published_at)}.")
 
     def save_related(self, request, form, formsets, change):
         # Bylines, tags and photos were written by services.save_story; only inline formsets remain.
@@ -197,8 +287,9 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     search_fields = ["article__headline", "note"]
     fieldsets = [
         ("New version", {"fields": ["headline", "standfirst", "body", "byline_reporters", "section", "tags", "hero_photo", "story_photos"]}),
-        ("Going live", {"fields": ["go_live_at", "note"]}),
+        ("Going live", {"fields": ["go_live_at", "note", "failure"]}),
     ]
+    readonly_fields = ["failure"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The content fields are built by the form itself from the snapshot; only these are the model's.
@@ -222,7 +313,7 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         return False  # cancel instead, so the desk can see what was planned
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj) and request.user.has_perm("articles.publish_article")
+        allowed = super().has_change_permission(request, obj) and actors.can_publish(request.user)
         return allowed and (obj is None or obj.state in ("queued", "overdue"))
 
     @admin.display(description="Headline")
@@ -240,12 +331,19 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     @admin.display(description="State")
     def state_badge(self, update):
         colours = {"queued": "#1d4ed8", "overdue": "#b91c1c", "applied": "#15803d", "cancelled": "#6b7280"}
-        return badge(colours[update.state], update.state.capitalize())
+        label = badge(colours[update.state], update.state.capitalize())
+        if update.failed_attempts and update.state in ("queued", "overdue"):
+            return format_html("{} {}", label, failure_note(update))
+        return label
+
+    @admin.display(description="Scheduler")
+    def failure(self, update):
+        return failure_note(update) if update.failed_attempts else "No failed attempts."
 
     def save_model(self, request, obj, form, change):
         services.edit_update(
             obj, form.snapshot(obj.article), go_live_at=form.cleaned_data["go_live_at"],
-            user=request.user, note=form.cleaned_data.get("note", ""),
+            actor=request.user, note=form.cleaned_data.get("note", ""),
         )
 
     def get_urls(self):
@@ -258,9 +356,30 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         update = get_object_or_404(ScheduledUpdate, pk=pk)
         if not self.has_change_permission(request, update):
             raise PermissionDenied
-        services.cancel_update(update, user=request.user)
+        services.cancel_update(update, actor=request.user)
         messages.success(request, f"Cancelled: {update}.")
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("admin:articles_scheduledupdate_changelist")
         return redirect(target)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The whole audit log, read-only (a story's own entries are on its History page; purged stories' only here)."""
+
+    list_display = [instant_column("created_at", "When"), "story_headline", "story_id", "action", "actor_name", "source"]
+    list_filter = ["source", "action"]
+    search_fields = ["story_headline", "actor_name", "=story_id"]
+    list_select_related = ["actor_user"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -18,7 +18,7 @@ from core.timefmt import machine_datetime, reader_datetime
 from reporters.models import Reporter, join_names
 
 from . import services
-from .models import Article, Revision, Section
+from .models import Article, AuditEntry, Revision, Section
 from .revisions import changed_fields, text_diff
 
 LIST_NAME = "articles_article_revisions"
@@ -96,6 +96,7 @@ def _list_view(model_admin):
             # Newest first, so the previous revision is the next one in the list (none for the oldest).
             previous = revisions[i + 1].snapshot if i + 1 < len(revisions) else {}
             rows.append({
+                "index": i,
                 "revision": revision,
                 "when": reader_datetime(revision.created_at),
                 "when_machine": machine_datetime(revision.created_at),
@@ -106,11 +107,32 @@ def _list_view(model_admin):
         return _render(
             model_admin, request, "admin/articles/revisions/list.html", f"History: {article.headline}", article,
             rows=rows,
+            timeline=_timeline(article, rows),
             compare_url=_url(model_admin, COMPARE_NAME, article.pk),
             can_restore=model_admin.has_change_permission(request, article),
         )
 
     return view
+
+
+def _audit_row(entry: AuditEntry) -> dict:
+    return {
+        "audit": entry,
+        "when": reader_datetime(entry.created_at),
+        "when_machine": machine_datetime(entry.created_at),
+        "who": entry.actor_name,
+        "source": entry.get_source_display(),
+        "changes": [(field, old if old is not None else "—", new if new is not None else "—")
+                    for field, (old, new) in entry.changes.items()],
+    }
+
+
+def _timeline(article, revision_rows) -> list[dict]:
+    """Revisions and audit entries in one list, newest first (the audit log says who, what, when, from where)."""
+    entries = [_audit_row(e) for e in AuditEntry.objects.filter(story_id=article.pk).select_related("actor_user")]
+    merged = [(row["revision"].created_at, row["revision"].pk, 1, row) for row in revision_rows]
+    merged += [(row["audit"].created_at, row["audit"].pk, 0, row) for row in entries]
+    return [row for *_, row in sorted(merged, key=lambda item: item[:3], reverse=True)]
 
 
 def _pick(article, request) -> tuple[Revision, Revision]:
@@ -188,9 +210,12 @@ def _restore_view(model_admin):
         before = article.revisions.count()
         try:
             # PermissionDenied (restoring a live story without publish rights) propagates: Django renders 403.
-            services.restore_revision(revision, user=request.user)
+            services.restore_revision(revision, actor=request.user)
         except ValidationError as error:
             messages.error(request, "Not restored: " + " ".join(error.messages))
+            return redirect(_url(model_admin, LIST_NAME, article.pk))
+        except services.StoryTransitionError as error:
+            messages.error(request, f"Not restored: {error}")
             return redirect(_url(model_admin, LIST_NAME, article.pk))
         when = reader_datetime(revision.created_at)
         if article.revisions.count() > before:

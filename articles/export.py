@@ -13,13 +13,14 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from core.timefmt import machine_datetime
 from photos.renditions import rendition_url
 
+from . import wire_body
 from .models import Article
+from .views import moved_story
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -113,6 +114,11 @@ def _renditions(photo) -> list[dict]:
     return renditions
 
 
+def _first_rendition_href(photo) -> str:
+    """The href of the rendition an association lists first (the original's): what a body <img> shows."""
+    return _absolute(rendition_url(photo, "original", photo.width or 1200))
+
+
 def picture_ninjs(photo, name: str) -> dict:
     descriptions = []
     if photo.caption:
@@ -149,6 +155,9 @@ def story_ninjs(article: Article) -> dict:
         associations.append(picture_ninjs(article.hero_photo, FEATURE_IMAGE))
     for position, use in enumerate(article.inline_photos.all(), start=1):
         associations.append(picture_ninjs(use.photo, f"picture{position}"))
+    # Pictures placed in the body: associations the body references where they stand (articles/wire_body.py).
+    body, placed = wire_body.export_body(article.body, article.body_photos(), _first_rendition_href)
+    associations += [picture_ninjs(photo, name) for name, photo in placed]
     for source in _association_sources:
         associations += source(article)
 
@@ -163,7 +172,7 @@ def story_ninjs(article: Article) -> dict:
         "pubStatus": "usable",
         "language": article.language or "en",
         "headlines": headlines,
-        "bodies": [{"role": "main", "contentType": "text/html", "value": article.body}],
+        "bodies": [{"role": "main", "contentType": "text/html", "value": body}],
         "subjects": subjects,
         "copyrightHolder": settings.SITE_NAME,
         "renditions": [{"name": "web", "href": article.public_url, "contentType": "text/html"}],
@@ -179,5 +188,7 @@ def story_ninjs(article: Article) -> dict:
 
 
 def story_json(request, slug):
-    article = get_object_or_404(Article.objects.live().for_export(), slug=slug)
+    article = Article.objects.live().for_export().filter(slug=slug).first()
+    if article is None:
+        return moved_story(request, slug, lambda story: reverse("articles_export:ninjs", args=[story.slug]))
     return JsonResponse(story_ninjs(article), json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -8,6 +8,7 @@ from taggit.models import Tag
 from photos.models import Photo
 from reporters.models import Reporter
 
+from . import actors, services
 from .models import Article
 from .revisions import describe_conflict
 
@@ -111,9 +112,11 @@ class ArticleAdminForm(forms.ModelForm):
     tags = TagNamesField(required=False, help_text="Pick existing tags or type a new one and press Enter.")
     story_photos = OrderedModelMultipleChoiceField(
         queryset=Photo.objects.all(), required=False, label="Photos in the story",
-        help_text="Pictures used in the body; their credits form the line at the foot of the story.",
+        help_text="Pictures the story uses but does not show in the body; their credits form the line at the foot. "
+        "To show a picture, place it in the body (Insert photo).",
     )
-    workflow = forms.ChoiceField(label="Status", choices=Article.Status.choices)
+    # The trash is reached with "Delete" and left with "Restore from the trash", not from this list.
+    workflow = forms.ChoiceField(label="Status", choices=[c for c in Article.Status.choices if c[0] != "trashed"])
     publish_at = forms.SplitDateTimeField(
         label="Publish at (IST)", required=False, widget=admin.widgets.AdminSplitDateTime,
         help_text="Leave empty to publish now. A future time schedules the story. " + IST_HELP,
@@ -140,6 +143,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, admin_site=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = user
         site = admin_site or admin.site
         attach_autocompletes(self.fields, site, add_buttons=True)
         instance = self.instance
@@ -154,12 +158,14 @@ class ArticleAdminForm(forms.ModelForm):
             )
         elif not instance.pk:
             self.initial.setdefault("workflow", Article.Status.DRAFT)
-        if user is not None and not user.has_perm("articles.publish_article"):
+        if user is not None and not actors.can_publish(user) and "workflow" in self.fields:
             allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
             self.fields["workflow"].choices = [c for c in Article.Status.choices if c[0] in allowed | {instance.status}]
+            # A story the reporter may only view is shown read-only by the admin: these fields are not in the form.
             for name in ("publish_at", "expires_at", "schedule_update_at"):
-                self.fields[name].disabled = True
-                self.fields[name].help_text = "Editors set this."
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Editors set this."
 
     def clean_schedule_update_at(self):
         when = self.cleaned_data.get("schedule_update_at")
@@ -174,4 +180,19 @@ class ArticleAdminForm(forms.ModelForm):
             current = Article.objects.filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
             if seen is not None and current is not None and seen != current:
                 raise ValidationError(describe_conflict(self.instance.pk, seen))
+        self._check_with_services(cleaned)
         return cleaned
+
+    def _check_with_services(self, cleaned) -> None:
+        """Ask the services now whether the save will be allowed, so a refusal re-renders the form with
+        everything typed (they check again under the row lock when the admin saves)."""
+        if self.actor is None or "workflow" not in cleaned:
+            return
+        stored = Article.objects.get(pk=self.instance.pk) if self.instance.pk else Article()
+        try:
+            if self.instance.pk and cleaned.get("schedule_update_at"):
+                services.check_queue_update(stored, self.actor)
+            else:
+                services.check_transition(stored, cleaned["workflow"], self.actor, at=cleaned.get("publish_at"))
+        except services.StoryError as error:
+            raise ValidationError(str(error), code="story") from error

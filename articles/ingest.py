@@ -4,9 +4,8 @@ Each item is atomic: pictures are read first, then every row is written in one t
 through articles.services, so a rejected item changes nothing and the others still import.
 """
 import json
+import logging
 import re
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,14 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.safe_fetch import FetchRefused, fetch
+from core.sanitize import drop_remote_images
+from core.text import clean_text
+from photos import checks as photo_checks
 from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
 
-from . import services
+from . import services, wire_body
 from .models import Article, Revision, Section
 from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item
 
 FALLBACK_BYLINE = "Newsroom Staff"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,7 +55,10 @@ def json_files(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            try:
+                found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            except OSError:  # an unreadable sub-folder: reported as a rejected path, the rest still run
+                found.append(path)
         else:
             found.append(path)
     return found
@@ -62,18 +70,91 @@ def ingest_paths(paths: list[str], *, publish: bool = False):
 
 
 def ingest_file(path: Path, *, publish: bool = False) -> IngestResult:
+    """One file, judged alone: whatever goes wrong becomes `rejected <uri or file> <reason>` and changes nothing."""
+    uri = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return IngestResult("rejected", str(path), "file not found")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return IngestResult("rejected", str(path), f"not valid JSON: {exc}")
-    uri = data.get("uri") if isinstance(data, dict) and isinstance(data.get("uri"), str) and data.get("uri") else str(path)
-    try:
-        item = parse_item(data)
-        return ingest_item(item, base_dir=path.parent, publish=publish)
+        data = read_wire_json(path)
+        if isinstance(data, dict) and isinstance(data.get("uri"), str) and data["uri"].strip():
+            uri = data["uri"].strip()
+        return ingest_item(parse_item(data), base_dir=path.parent, publish=publish)
     except WireItemRejected as exc:
-        return IngestResult("rejected", uri, str(exc.reason if hasattr(exc, "reason") else exc))
+        return IngestResult("rejected", uri, exc.reason)
+    except Exception as exc:  # one broken item must never stop the others (the trace goes to the log)
+        logger.exception("ingest of %s failed", path)
+        return IngestResult("rejected", uri, f"could not be imported ({exc.__class__.__name__})")
+
+
+def read_wire_json(path: Path):
+    """The decoded JSON of one wire file, within our limits and with every string cleaned; or WireItemRejected.
+
+    Limits: INGEST_MAX_FILE_BYTES, INGEST_MAX_JSON_DEPTH (checked by a scan before decoding, so deep nesting cannot
+    reach the decoder's recursion) and INGEST_MAX_STRING_CHARS. A UTF-8 byte order mark is accepted. Control
+    characters, lone surrogates and non-characters are removed from every string (core.text.clean_text).
+    """
+    limit = settings.INGEST_MAX_FILE_BYTES
+    try:
+        if path.stat().st_size > limit:
+            raise WireItemRejected(f"file larger than {limit} bytes")
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise WireItemRejected("file not found") from None
+    except OSError:
+        raise WireItemRejected("file could not be read") from None
+    if len(raw) > limit:
+        raise WireItemRejected(f"file larger than {limit} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WireItemRejected(f"not UTF-8 (byte {exc.start})") from None
+    check_depth(text, settings.INGEST_MAX_JSON_DEPTH)
+    try:
+        data = json.loads(text, strict=False)  # raw control characters in strings are removed below, not refused
+    except json.JSONDecodeError as exc:
+        raise WireItemRejected(f"not valid JSON: {exc}") from None
+    except RecursionError:  # check_depth stops this first; kept so a deep file can never give a traceback
+        raise WireItemRejected("JSON nested too deeply") from None
+    return clean_strings(data, settings.INGEST_MAX_STRING_CHARS)
+
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[{\]}]')
+
+
+def check_depth(text: str, max_depth: int) -> None:
+    """WireItemRejected if brackets outside strings nest deeper than `max_depth` (a loop, no recursion)."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > max_depth:
+                raise WireItemRejected(f"JSON nested deeper than {max_depth} levels")
+        elif token in ("]", "}"):
+            depth -= 1
+
+
+def clean_strings(data, max_chars: int):
+    """`data` with clean_text applied to every string and key; WireItemRejected for a string over `max_chars`."""
+
+    def clean(value: str) -> str:
+        if len(value) > max_chars:
+            raise WireItemRejected(f"a text is longer than {max_chars} characters")
+        return clean_text(value)
+
+    root = [data]
+    stack = [(root, 0)]
+    while stack:  # iterative: the depth is already bounded, but a loop costs nothing
+        container, key = stack.pop()
+        value = container[key]
+        if isinstance(value, str):
+            container[key] = clean(value)
+        elif isinstance(value, list):
+            stack.extend((value, i) for i in range(len(value)))
+        elif isinstance(value, dict):
+            cleaned = {clean(k): v for k, v in value.items()}
+            container[key] = cleaned
+            stack.extend((cleaned, k) for k in cleaned)
+    return root[0]
 
 
 def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> IngestResult:
@@ -99,25 +180,52 @@ def _read_pictures(item: WireItem, base_dir: Path, notes: list[str]) -> list[Pic
         scheme = urlparse(picture.href).scheme.lower()
         if scheme in ("http", "https"):
             try:
-                result.append(PictureData(picture, _fetch(picture.href)))
-            except (OSError, ValueError) as exc:
+                result.append(PictureData(picture, fetch(picture.href)))
+            except FetchRefused as exc:  # the reason is safe to print (core/safe_fetch.py)
                 notes.append(f"picture {picture.href} not fetched: {exc}")
             continue
-        local = Path(unquote(urlparse(picture.href).path)) if scheme == "file" else Path(picture.href)
-        local = local if local.is_absolute() else base_dir / local
-        if not local.is_file():
-            raise WireItemRejected(f"picture file missing: {picture.href}")
-        result.append(PictureData(picture, local.read_bytes()))
+        result.append(PictureData(picture, _read_local(picture.href, scheme, base_dir)))
     return result
 
 
-def _fetch(url: str) -> bytes:
-    limit = settings.INGEST_FETCH_MAX_BYTES
-    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom ingest"})
-    with urllib.request.urlopen(request, timeout=settings.INGEST_FETCH_TIMEOUT) as response:  # noqa: S310 (http(s) only)
-        data = response.read(limit + 1)
+def _local_path(href: str, scheme: str, base_dir: Path) -> Path:
+    """The file a local picture names, resolved (symlinks too), if it may be read; else WireItemRejected.
+
+    A relative name must stay inside the item's folder. An absolute path or file:// URL is read only from inside
+    INGEST_LOCAL_ROOT, when the operator set one. The reason never says whether the path exists.
+    """
+    refused = WireItemRejected(f"picture {href}: not inside the item's folder")
+    if scheme == "file":
+        named = Path(unquote(urlparse(href).path))
+    elif scheme or "\0" in href:  # ftp:, data:, javascript:... name no file of ours
+        raise refused
+    else:
+        named = Path(href)
+    if named.is_absolute():
+        root = settings.INGEST_LOCAL_ROOT
+        if not root:
+            raise refused
+        folder, target = Path(root).resolve(), named.resolve()
+    else:
+        folder = base_dir.resolve()
+        target = (folder / named).resolve()
+    if not target.is_relative_to(folder):
+        raise refused
+    return target
+
+
+def _read_local(href: str, scheme: str, base_dir: Path) -> bytes:
+    path = _local_path(href, scheme, base_dir)
+    limit = photo_checks.max_bytes()
+    try:
+        if not path.is_file():
+            raise WireItemRejected(f"picture file missing: {href}")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        raise WireItemRejected(f"picture file missing: {href}") from None
     if len(data) > limit:
-        raise ValueError(f"larger than {limit} bytes")
+        raise WireItemRejected(f"picture {href}: larger than {limit} bytes")
     return data
 
 
@@ -164,8 +272,16 @@ def _write(item, existing, pictures, publish, notes):
         except BadImage as exc:
             raise WireItemRejected(f"picture {picture.href}: {exc}") from exc
         photos.append((picture, photo))
-    hero = next((p for pic, p in photos if pic.is_feature), photos[0][1] if photos else None)
-    others = [p for _, p in photos if p != hero]
+    # Pictures the body references go where the wire put them; the others stay with the story as before.
+    body_html, placed = wire_body.place_pictures(item.body_html, [
+        wire_body.WirePhoto(pic.name, (pic.href, *pic.rendition_hrefs), photo) for pic, photo in photos
+    ])
+    # Placed pictures are references now; any <img> left points at another host and loads nothing of ours.
+    body_html, remote = drop_remote_images(body_html)
+    notes.extend(f"body picture {src[:100]} dropped: not from the photo desk" for src in remote)
+    unplaced = [p for _, p in photos if p.pk not in placed]
+    hero = next((p for pic, p in photos if pic.is_feature), unplaced[0] if unplaced else None)
+    others = [p for p in unplaced if p != hero]
 
     section, tags = _section_and_tags(item)
     names = list(item.bylines) or [FALLBACK_BYLINE]
@@ -177,19 +293,22 @@ def _write(item, existing, pictures, publish, notes):
         # A newer version of a live story under embargo: readers keep the current one until then.
         snap = services.new_version_of(
             existing, services.Related(reporters=reporters, tags=tags, photos=others),
-            headline=item.headline[:250], standfirst=item.standfirst[:600], body=item.body_html,
+            headline=item.headline[:250], standfirst=item.standfirst[:600], body=body_html,
             section=section, hero_photo=hero,
         )
-        services.queue_update(existing, snap, go_live_at=item.embargoed_until, note=f"Wire version {item.version or ''}".strip())
-        existing.wire_version = (item.version or "")[:40]
-        existing.wire_version_created = item.version_created
-        existing.save(update_fields=["wire_version", "wire_version_created"])
+        services.queue_update(
+            existing, snap, go_live_at=item.embargoed_until, note=f"Wire version {item.version or ''}".strip(),
+            actor=services.INGEST,
+        )
+        existing = services.record_wire_version(
+            existing, version=item.version or "", version_created=item.version_created, actor=services.INGEST
+        )
         return existing, "scheduled"
 
     article = existing or Article()
     article.headline = item.headline[:250]
     article.standfirst = item.standfirst[:600]
-    article.body = item.body_html
+    article.body = body_html
     article.section = section
     article.hero_photo = hero
     article.language = (item.language or "en")[:12]
@@ -197,11 +316,13 @@ def _write(item, existing, pictures, publish, notes):
     article.wire_version = (item.version or "")[:40]
     article.wire_version_created = item.version_created
     related = services.Related(reporters=reporters, tags=tags, photos=others)
-    services.save_story(article, related, kind=Revision.Kind.INGESTED, updated_at=item.version_created)
+    services.save_story(
+        article, related, kind=Revision.Kind.INGESTED, updated_at=item.version_created, actor=services.INGEST
+    )
     action = "updated" if existing else "created"
     if publish and article.state() in ("draft", "review", "unpublished"):
         first = item.embargoed_until if embargoed else (item.first_created or item.version_created or now)
-        article = services.publish(article, at=first, updated_at=item.version_created)
+        article = services.publish(article, at=first, updated_at=item.version_created, actor=services.INGEST)
         if article.state() == "scheduled":
             action = "scheduled"
     return article, action

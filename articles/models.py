@@ -3,15 +3,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from core.sanitize import sanitize_body
-from core.timefmt import reader_datetime
+from core.sanitize import sanitize_editor_body
+from core.timefmt import machine_datetime, reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter, join_names
+
+from .body_media import validate_body
+from .guard import GuardedModel, GuardedQuerySet
 
 # What the rich-text editor offers; the server-side allowlist (core.sanitize) is the real guard.
 BODY_EDITOR_EXTENSIONS = {
@@ -30,6 +33,13 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "History": True,
+    # Photos, galleries and embeds placed by reference (static/articles/editor-media.js, articles/body_media.py).
+    "BodyPhoto": {
+        "chooserUrl": reverse_lazy("admin:photos_photo_chooser"),
+        "uploadUrl": reverse_lazy("admin:photos_photo_chooser_upload"),
+    },
+    "BodyGallery": {"chooserUrl": reverse_lazy("admin:photos_photo_chooser")},
+    "BodyEmbed": True,
 }
 
 
@@ -66,7 +76,7 @@ def _next_period(instant, kind):
     return instant.replace(year=instant.year + 1)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(GuardedQuerySet):
     def live(self, now=None):
         """What readers may see at `now`: published, its instant reached, not expired.
 
@@ -76,10 +86,6 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
-
-    def owned_by(self, user):
-        """Stories a reporter may call their own: created by them, or carrying their byline."""
-        return self.filter(Q(created_by=user) | Q(bylines__reporter__user=user)).distinct()
 
     def scheduled(self, now=None):
         now = now or timezone.now()
@@ -112,10 +118,18 @@ class ArticleQuerySet(models.QuerySet):
         ).order_by("-published_at", "-id")
 
     def for_page(self):
-        """The story page: the card's needs plus tags and the inline photos with their credits."""
-        return self.for_listing().prefetch_related(
+        """The story page: the card's needs plus tags, the inline photos with their credits, and the photos placed
+        in the body with credits and renditions (two queries however many there are)."""
+        return self.for_listing().with_body_photos().prefetch_related(
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
+        )
+
+    def with_body_photos(self):
+        """The photos each body places, with credits and renditions: two queries however many there are."""
+        return self.prefetch_related(
+            models.Prefetch("body_photo_links", queryset=BodyPhoto.objects.select_related("photo__credit")),
+            "body_photo_links__photo__renditions",
         )
 
     def for_export(self):
@@ -123,23 +137,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_page().prefetch_related("inline_photos__photo__renditions")
 
 
-class Article(models.Model):
+class Article(GuardedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        TRASHED = "trashed", "In the trash"
 
     headline = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
     standfirst = models.TextField(blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline.")
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_editor_body, blank=True, validators=[validate_body]
+    )
     # The body split into top-level blocks at save time, so pages place inline ads without parsing HTML.
     body_blocks = models.JSONField(default=list, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     reporters = models.ManyToManyField(Reporter, through="Byline", related_name="articles", blank=True)
     tags = TaggableManager(blank=True)
-    hero_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of")
+    # PROTECT: a photo in use cannot be deleted (the photo admin names the stories), as for inline photos.
+    hero_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="hero_of")
     photos = models.ManyToManyField(Photo, through="ArticlePhoto", related_name="inline_in", blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -152,6 +170,7 @@ class Article(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Unpublish at this instant (IST).")
     correction_note = models.TextField(blank=True, help_text='Public note shown under the story ("Correction: …").')
     correction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
     language = models.CharField(max_length=12, default="en")
 
     wire_uri = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
@@ -202,8 +221,18 @@ class Article(models.Model):
     def byline_text(self) -> str:
         return join_names([r.name for r in self.ordered_reporters()])
 
+    def body_photos(self) -> dict[int, Photo]:
+        """The photos the body places, by id (prefetched by for_page())."""
+        return {link.photo_id: link.photo for link in self.body_photo_links.all()}
+
+    def lead_photo(self) -> Photo | None:
+        """The picture that stands for the story where there is room for one: the hero, else the body's first."""
+        return self.hero_photo or next(iter(self.body_photos().values()), None)
+
     def foot_credits(self):
-        return [item.photo.credit for item in self.inline_photos.all()]
+        """Credits of the story's other photos that the body does not already print under a picture."""
+        shown = {photo.credit.name for photo in self.body_photos().values()}
+        return [item.photo.credit for item in self.inline_photos.all() if item.photo.credit.name not in shown]
 
     def state(self, now=None) -> str:
         """The editorial state a person sees: draft, in review, scheduled, published, expired, unpublished."""
@@ -216,7 +245,7 @@ class Article(models.Model):
         return self.status
 
 
-class Byline(models.Model):
+class Byline(GuardedModel):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     reporter = models.ForeignKey(Reporter, on_delete=models.PROTECT, related_name="bylines")
     position = models.PositiveSmallIntegerField(default=0)
@@ -230,7 +259,7 @@ class Byline(models.Model):
         return f"{self.reporter} on {self.article}"
 
 
-class ArticlePhoto(models.Model):
+class ArticlePhoto(GuardedModel):
     """A picture used inside the story (not the hero); its credit joins the foot credit line."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="inline_photos")
@@ -245,7 +274,26 @@ class ArticlePhoto(models.Model):
         return f"{self.photo} in {self.article}"
 
 
-class Revision(models.Model):
+class BodyPhoto(GuardedModel):
+    """A photo the body shows (placed alone or in a gallery), written at save time from the body's references.
+
+    Pages prefetch these (with credits and renditions) in a fixed number of queries, and a change to the photo
+    finds the stories to purge through them.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_photo_links")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="body_uses")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "photo"], name="one_body_use_per_photo")]
+
+    def __str__(self) -> str:
+        return f"{self.photo} in the body of {self.article}"
+
+
+class Revision(GuardedModel):
     """A full snapshot of what readers see of a story, kept on every save."""
 
     class Kind(models.TextChoices):
@@ -255,10 +303,12 @@ class Revision(models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         INGESTED = "ingested", "Wire ingest"
         RESTORED = "restored", "Restored"
+        RETURNED = "returned", "Back to draft"
         SUBMITTED = "submitted", "Submitted for review"
         UPDATE_APPLIED = "update", "Scheduled update went live"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    # PROTECT: a story's history goes only with the story, through `purge_trash` (services.purge).
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     snapshot = models.JSONField()
     edit_version = models.PositiveIntegerField(default=0, help_text="The story's edit_version this revision produced.")
@@ -277,22 +327,30 @@ class Revision(models.Model):
         return f"{self.get_kind_display()} {reader_datetime(self.created_at)}"
 
 
-class ScheduledUpdateQuerySet(models.QuerySet):
+class ScheduledUpdateQuerySet(GuardedQuerySet):
     def pending(self):
         return self.filter(applied_at__isnull=True, cancelled_at__isnull=True)
 
     def due(self, now=None):
         return self.pending().filter(go_live_at__lte=now or timezone.now())
 
+    def ready(self, now=None):
+        """Due and not waiting out the back-off of a failed attempt."""
+        now = now or timezone.now()
+        return self.due(now).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
 
-class ScheduledUpdate(models.Model):
+    def failing(self):
+        return self.pending().filter(failed_attempts__gt=0)
+
+
+class ScheduledUpdate(GuardedModel):
     """A new version of a published story that replaces the live one at `go_live_at`.
 
     The snapshot has the same shape as a revision's. `publish_scheduled` applies due updates in
     time order, each exactly once, inside the transaction that claims it.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scheduled_updates")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="scheduled_updates")
     go_live_at = models.DateTimeField(help_text="When readers see this version (IST).")
     snapshot = models.JSONField()
     note = models.CharField(max_length=250, blank=True, help_text="What this update changes, for the desk.")
@@ -303,6 +361,12 @@ class ScheduledUpdate(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
     applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A failed attempt (articles/scheduler.py): what went wrong, when, how often, and when the next try is.
+    # Editing the update clears them.
+    failed_attempts = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retry_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ScheduledUpdateQuerySet.as_manager()
 
@@ -326,3 +390,89 @@ class ScheduledUpdate(models.Model):
         if self.cancelled_at:
             return "cancelled"
         return "overdue" if self.go_live_at <= timezone.now() else "queued"
+
+
+class AuditEntry(GuardedModel):
+    """One change to a story that is not (only) a revision: who, what (old → new), when, from where.
+
+    Written by the services. The story's id and headline are copied, so the entry of a purge outlives the story.
+    """
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        INGEST = "ingest", "Wire ingest"
+        SCHEDULER = "scheduler", "Scheduler"
+        COMMAND = "command", "Management command"
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    story_id = models.PositiveIntegerField()
+    story_headline = models.CharField(max_length=250)
+    action = models.CharField(max_length=40)
+    # {"field": [old, new]} with small values as text (instants in machine form, sections and bylines by name).
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=250, blank=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["story_id", "-created_at"], name="audit_story_idx")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} of #{self.story_id} by {self.actor_name}"
+
+
+class ArticleSlug(GuardedModel):
+    """A slug a story was published under: its old URL answers 301 to the current one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=250, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"/story/{self.slug}/ → story #{self.article_id}"
+
+
+class ListingSlug(models.Model):
+    """An earlier slug of a section, reporter or tag: its listing page answers 301 to the current one.
+
+    Written when one of them is saved with a new slug (articles.signals), whoever saves it.
+    """
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        REPORTER = "reporter", "Reporter"
+        TAG = "tag", "Tag"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField(max_length=140)
+    target_id = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="one_old_slug_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} → #{self.target_id}"
+
+
+class SchedulerHeartbeat(models.Model):
+    """When `publish_scheduled` last finished a pass (one row, written by every pass of every worker).
+
+    In the database, not the cache, so every process (the admin's Schedule page included) reads the same
+    instant whatever cache is configured, and a cache outage cannot hide a dead scheduler.
+    """
+
+    last_run_at = models.DateTimeField()
+    applied = models.PositiveIntegerField(default=0, help_text="Updates applied by that pass.")
+    failed = models.PositiveIntegerField(default=0, help_text="Updates that failed in that pass.")
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process.")
+
+    ROW = 1
+
+    def __str__(self) -> str:
+        return f"Scheduler pass at {machine_datetime(self.last_run_at)}"

@@ -14,6 +14,7 @@ import. The HTML returned is NOT sanitized; the caller does that.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ class WirePicture:
     width: int | None
     height: int | None
     is_feature: bool
+    # Every rendition href the item gives (a body <img> may show any of them; see articles/wire_body.py).
+    rendition_hrefs: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def _shown(raw: object) -> str:
 # --- dates -------------------------------------------------------------------------
 
 def _as_utc(moment: datetime) -> datetime:
-    """Aware UTC; naive values are taken to be UTC already (what agencies mean by them)."""
+    """Aware UTC; a naive value (only ever a stored one: wire dates must carry a zone) is taken as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -178,7 +181,14 @@ def _date(obj: Obj, *fields: str) -> datetime | None:
         try:
             if not isinstance(raw, str):
                 raise ValueError
-            return _as_utc(datetime.fromisoformat(raw.strip()))
+            moment = datetime.fromisoformat(raw.strip())
+        except (ValueError, OverflowError):  # OverflowError: year 1 shifted out of range by an offset
+            raise WireItemRejected(f"unparseable date in {field}: {_shown(raw)}") from None
+        if moment.tzinfo is None:
+            # A "10:00" embargo read in the wrong zone is published hours early or late: refuse to guess.
+            raise WireItemRejected(f"date without a time zone in {field}: {_shown(raw)}")
+        try:
+            return _as_utc(moment)
         except (ValueError, OverflowError):  # OverflowError: year 1 shifted out of range by an offset
             raise WireItemRejected(f"unparseable date in {field}: {_shown(raw)}") from None
     return None
@@ -312,6 +322,10 @@ def _picture(name: str, association: Obj) -> WirePicture:
         width=_positive_int(rendition.get("width")) if rendition else None,
         height=_positive_int(rendition.get("height")) if rendition else None,
         is_feature=name.lower() in FEATURE_NAMES,
+        rendition_hrefs=tuple(
+            href for _, rendition in _named_objects(association.get("renditions"))
+            if (href := _str(rendition.get("href"))) and _may_be_image(rendition)
+        ),
     )
 
 

@@ -1,33 +1,58 @@
-"""The one path for every change to a story.
+"""The one path for every change to a story's content; status moves are in articles.lifecycle.
 
-The admin, `ingest_ninjs`, `publish_scheduled` and tests call these functions; nothing else
-writes story state. Each runs in a transaction, keeps a revision, and leaves derived fields
-(sanitized body, blocks, Updated) consistent.
+The admin, `ingest_ninjs`, `publish_scheduled`, commands and tests call these functions (status moves are
+re-exported here); each names its actor, runs in a transaction, checks the actor's rights on the locked row, keeps
+a revision of content changes and an audit entry of everything else. Guarded rows (articles.guard) cannot be
+written from anywhere else.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core import slugs
 from core.sanitize import sanitize_body
+from core.text import clean_story_text
 from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
 
-from .blocks import split_blocks
-from .models import Article, ArticlePhoto, Byline, Revision
+from . import actors, body_media
+from .actors import COMMAND, INGEST, SCHEDULER, SystemActor  # noqa: F401 (the system actors callers pass)
+from .audit import (
+    announce,
+    audited_values,
+    current_snapshot,
+    diff,
+    record_audit,
+    record_revision,
+    snapshot,
+)
+from .errors import MissingActor, StoryError, StoryPermissionError, StoryTransitionError  # noqa: F401
+from .guard import story_service
+from .lifecycle import (  # noqa: F401 (status moves are part of the services' API)
+    TRANSITIONS,
+    check_transition,
+    publish,
+    purge,
+    restore_from_trash,
+    return_to_draft,
+    submit_for_review,
+    transition,
+    trash,
+    unpublish,
+)
+from .models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate
 from .revisions import describe_conflict
-from .signals import story_changed
 
 # Fields whose change readers can see; a save that changes none of them is not an update.
 CONTENT_KEYS = ("headline", "standfirst", "body", "section", "reporters", "tags", "hero_photo", "photos")
 
 
-class EditConflict(Exception):
+class EditConflict(StoryError):
     """Someone saved the story after this editor opened it (the message says who and what, as the form does)."""
 
     def __init__(self, current: Article, seen_version: int):
@@ -42,22 +67,6 @@ class Related:
     reporters: list[Reporter]
     tags: list[str]
     photos: list[Photo]
-
-
-def snapshot(article: Article) -> dict:
-    """Everything a reader sees of a story, as plain JSON (what a revision keeps)."""
-    return {
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": article.section_id,
-        "reporters": [b.reporter_id for b in article.bylines.all()] if article.pk else [],
-        "tags": sorted(article.tags.names()) if article.pk else [],
-        "hero_photo": article.hero_photo_id,
-        "photos": [p.photo_id for p in article.inline_photos.all()] if article.pk else [],
-        "correction_note": article.correction_note,
-    }
 
 
 def changed_keys(before: dict, after: dict) -> list[str]:
@@ -83,33 +92,17 @@ def _write_related(article: Article, related: Related) -> None:
     )
 
 
-def _announce(article_id: int, kind: str) -> None:
-    transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
-
-
-def _current_snapshot(article: Article) -> dict:
-    return snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
-
-
-def _record(article: Article, kind: str, user, *, snap: dict | None = None, minor: bool = False, note: str = "") -> Revision:
-    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits."""
-    _announce(article.pk, kind)
-    return Revision.objects.create(
-        article=article, kind=kind, snapshot=snap if snap is not None else _current_snapshot(article),
-        edit_version=article.edit_version, created_by=user, minor=minor, note=note[:250],
-    )
-
-
 def is_live(article: Article, now: datetime | None = None) -> bool:
     return article.state(now) == "published"
 
 
+@story_service
 @transaction.atomic
 def save_story(
     article: Article,
     related: Related,
     *,
-    user=None,
+    actor,
     expected_version: int | None = None,
     minor: bool = False,
     kind: str | None = None,
@@ -117,15 +110,19 @@ def save_story(
     updated_at: datetime | None = None,
     force_update: bool = False,
 ) -> Article:
-    """Create or save a story's content. Status changes go through publish()/unpublish()/submit().
+    """Create or save a story's content. Status changes go through articles.lifecycle (transition()).
 
     `expected_version` is the edit_version the editor's form was opened at: if someone saved in
     between, EditConflict is raised and nothing is written. A real change to a live story moves
-    Updated (to `updated_at` or now) unless `minor` is set.
+    Updated (to `updated_at` or now) unless `minor` is set. Content changes make a revision; changes to
+    the audited fields (slug, expiry, language, section, bylines, photos, wire metadata) an audit entry.
     """
+    actor = actors.require_actor(actor)
     now = timezone.now()
+    clean_story_text(article, related)  # core/text.py: no control characters reach the database or a feed
     article.body = sanitize_body(article.body)
-    article.body_blocks = split_blocks(article.body)
+    article.body, article.body_blocks = body_media.prepare(article.body)
+    body_media.check_photos(article.body_blocks)
     article.headline = article.headline.strip()
     if not article.headline:
         raise ValidationError({"headline": "A story needs a headline."})
@@ -135,28 +132,33 @@ def save_story(
     creating = article.pk is None
 
     if creating:
-        article.created_by = article.created_by or user
+        actors.require_edit(actor, article)
+        article.created_by = article.created_by or actors.user_of(actor)
         article.status, article.published_at, article.updated_at = Article.Status.DRAFT, None, None
-        before = {}
+        before, audited_before = {}, {}
     else:
         current = Article.objects.select_for_update().get(pk=article.pk)
+        actors.require_edit(actor, current)
         if expected_version is not None and current.edit_version != expected_version:
             raise EditConflict(current, expected_version)
         before = snapshot(current)
-        # Status and its instants move only through publish()/unpublish()/submit_for_review().
+        audited_before = audited_values(current)
+        # Status and its instants move only through articles.lifecycle.
         article.status = current.status
         article.published_at = current.published_at
         article.updated_at = current.updated_at
         article.correction_at = current.correction_at
+        article.trashed_at = current.trashed_at
         article.created_by = current.created_by
         article.edit_version = current.edit_version
 
     article.edit_version = (article.edit_version or 0) + 1
-    article.modified_by = user
+    article.modified_by = actors.user_of(actor)
     article.save()
     _write_related(article, related)
+    body_media.sync_body_photos(article)
 
-    after = _current_snapshot(article)
+    after = current_snapshot(article)
     content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True
     fields = []
     # A scheduled update moves Updated to its go-live instant even if the story went live after it was queued.
@@ -173,63 +175,77 @@ def save_story(
         article.save(update_fields=fields)
     if creating or content_changed or fields:
         kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
-        _record(article, kind, user, snap=after, minor=minor, note=note)
+        record_revision(article, kind, actor, snap=after, minor=minor, note=note)
+    if not creating:
+        changes = diff(audited_before, audited_values(article))
+        if changes:
+            record_audit(article, "changed", actor, changes, note=note)
+            announce(article.pk, "saved")  # caches purge even when only the slug, expiry or language moved
+        if "slug" in changes:
+            _keep_old_slug(article, old=audited_before["slug"], was_published=current.published_at is not None)
     return article
 
 
-def _require(user, perm: str) -> None:
-    if user is not None and not user.has_perm(perm):
-        raise PermissionDenied("You do not have permission to do that.")
-
-
+@story_service
 @transaction.atomic
-def publish(article: Article, *, user=None, at: datetime | None = None, updated_at: datetime | None = None) -> Article:
-    """Publish now, or schedule for `at`. Published is the first publication and is set once."""
-    _require(user, "articles.publish_article")
+def save_and_move(
+    article: Article, related: Related, *, actor, target: str, at: datetime | None = None,
+    expected_version: int | None = None, minor: bool = False,
+) -> Article:
+    """What the story form does: save the content and move the status, in one transaction. The move is checked
+    on the locked row before anything is written, so a refused move saves nothing."""
+    if article.pk:
+        check_transition(Article.objects.select_for_update().get(pk=article.pk), target, actor, at=at)
+    else:
+        check_transition(Article(), target, actor, at=at)
+    article = save_story(article, related, actor=actor, expected_version=expected_version, minor=minor)
+    return transition(article, target, actor=actor, at=at)
+
+
+def _keep_old_slug(article: Article, *, old: str, was_published: bool) -> None:
+    """A story that has been published keeps answering at its old URL (301, articles.views)."""
+    ArticleSlug.objects.filter(slug=article.slug).delete()  # the current slug is no longer an old one
+    if was_published:
+        ArticleSlug.objects.update_or_create(slug=old, defaults={"article": article})
+
+
+@story_service
+@transaction.atomic
+def record_wire_version(article: Article, *, version: str, version_created: datetime | None, actor) -> Article:
+    """Note the wire version an item was last read at (when the story itself is not saved, e.g. an embargoed
+    update queued for later)."""
+    actor = actors.require_actor(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
-    now = timezone.now()
-    if article.status == Article.Status.PUBLISHED and article.state(now) != "scheduled" and at is None:
-        return article
-    already_live_once = article.published_at is not None and article.published_at <= now
-    if not already_live_once:
-        article.published_at = at or now
-        article.updated_at = max(updated_at or article.published_at, article.published_at)
-    return _move_to(article, Article.Status.PUBLISHED, user, Revision.Kind.PUBLISHED)
-
-
-def _move_to(article: Article, status: str, user, kind: str, note: str = "") -> Article:
-    """A status change on a locked row: one more edit version, and a revision that says so."""
-    article.status = status
-    article.modified_by = user
-    article.edit_version += 1
-    article.save()
-    _record(article, kind, user, note=note)
+    actors.require_publish(actor)
+    changes = diff(
+        {"wire_version": article.wire_version, "wire_version_created": article.wire_version_created},
+        {"wire_version": version[:40], "wire_version_created": version_created},
+    )
+    if changes:
+        article.wire_version, article.wire_version_created = version[:40], version_created
+        article.save(update_fields=["wire_version", "wire_version_created"])
+        record_audit(article, "changed", actor, changes)
     return article
 
 
+@story_service
 @transaction.atomic
-def unpublish(article: Article, *, user=None) -> Article:
-    _require(user, "articles.publish_article")
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status != Article.Status.PUBLISHED:
-        return article
-    return _move_to(article, Article.Status.UNPUBLISHED, user, Revision.Kind.UNPUBLISHED)
-
-
-@transaction.atomic
-def submit_for_review(article: Article, *, user=None) -> Article:
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status not in (Article.Status.DRAFT, Article.Status.UNPUBLISHED):
-        return article
-    return _move_to(article, Article.Status.REVIEW, user, Revision.Kind.SUBMITTED)
-
-
-@transaction.atomic
-def return_to_draft(article: Article, *, user=None) -> Article:
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status == Article.Status.PUBLISHED:
-        _require(user, "articles.publish_article")
-    return _move_to(article, Article.Status.DRAFT, user, Revision.Kind.SAVED, note="Returned to draft")
+def create_generated_stories(rows: list[Article], bylines, *, actor) -> list[Article]:
+    """Bulk-insert published stories made by `generate_newsroom` (benchmarks): no revisions, one audit entry
+    each. `bylines(created)` yields the Byline rows for the created stories."""
+    actor = actors.require_actor(actor)
+    actors.require_publish(actor)
+    created = Article.objects.bulk_create(rows)
+    Byline.objects.bulk_create(bylines(created))
+    AuditEntry.objects.bulk_create(  # one INSERT per batch: benchmarks generate 100,000 stories
+        AuditEntry(
+            article=article, story_id=article.pk, story_headline=article.headline[:250], action="generated",
+            changes={"status": [None, article.status]}, actor_name=actors.actor_name(actor)[:150],
+            source=actors.source_of(actor),
+        )
+        for article in created
+    )
+    return created
 
 
 # --- Snapshots: restoring revisions and scheduled updates -------------------------------------
@@ -281,19 +297,27 @@ def new_version_of(article: Article, related: Related, *, headline, standfirst, 
     return snapshot_of(draft, related)
 
 
+@story_service
 @transaction.atomic
-def restore_revision(revision: Revision, *, user=None) -> Article:
+def restore_revision(revision: Revision, *, actor) -> Article:
     """Make an old revision current again, as a new revision (history is never rewritten)."""
+    actor = actors.require_actor(actor)
     article = Article.objects.select_for_update().get(pk=revision.article_id)
-    if article.status == Article.Status.PUBLISHED:
-        _require(user, "articles.publish_article")
+    actors.require_edit(actor, article)
     related = _load_snapshot(article, revision.snapshot)
     when = reader_datetime(revision.created_at)
-    return save_story(article, related, user=user, kind=Revision.Kind.RESTORED, note=f"Restored the version of {when}")
+    return save_story(article, related, actor=actor, kind=Revision.Kind.RESTORED, note=f"Restored the version of {when}")
 
 
-def _check_update(article: Article, go_live_at: datetime, snap: dict, user) -> None:
-    _require(user, "articles.publish_article")
+def check_queue_update(article: Article, actor) -> None:
+    """May `actor` queue an update of this story? (The story form asks in validation; queue_update again.)"""
+    actors.require_publish(actors.require_actor(actor))
+    if article.status != Article.Status.PUBLISHED:
+        raise StoryTransitionError("Only a published or scheduled story can have scheduled updates; save a draft directly.")
+
+
+def _check_update(article: Article, go_live_at: datetime, snap: dict, actor) -> None:
+    actors.require_publish(actors.require_actor(actor))
     if article.status != Article.Status.PUBLISHED:
         raise ValidationError("Only a published or scheduled story can have scheduled updates; save a draft directly.")
     if article.published_at and go_live_at <= article.published_at:
@@ -304,54 +328,76 @@ def _check_update(article: Article, go_live_at: datetime, snap: dict, user) -> N
         raise ValidationError({"reporters": "A story needs at least one byline."})
 
 
+@story_service
 @transaction.atomic
-def queue_update(article: Article, snap: dict, *, go_live_at: datetime, user=None, note: str = ""):
-    from .models import ScheduledUpdate
-
-    _check_update(article, go_live_at, snap, user)
-    _announce(article.pk, "update-queued")
+def queue_update(article: Article, snap: dict, *, go_live_at: datetime, actor, note: str = ""):
+    _check_update(article, go_live_at, snap, actor)
+    announce(article.pk, "update-queued")
+    record_audit(article, "update queued", actor, {"go live": (None, go_live_at)}, note=note)
     return ScheduledUpdate.objects.create(
-        article=article, snapshot=snap, go_live_at=go_live_at, created_by=user, note=note[:250]
+        article=article, snapshot=snap, go_live_at=go_live_at, created_by=actors.user_of(actor), note=note[:250]
     )
 
 
-@transaction.atomic
-def edit_update(update, snap: dict, *, go_live_at: datetime, user=None, note: str | None = None):
-    from .models import ScheduledUpdate
+def _lock_story_then_update(update):
+    """Lock the update's story, then the update row, and return the update as stored now.
 
-    update = ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+    Every writer of a queued update (the scheduler, cancel_update, edit_update) takes the two locks in this
+    order, so none of them can deadlock another, and whoever comes second sees what the first committed.
+    """
+    Article.objects.select_for_update().only("pk").get(pk=update.article_id)
+    return ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+
+
+@story_service
+@transaction.atomic
+def edit_update(update, snap: dict, *, go_live_at: datetime, actor, note: str | None = None):
+    update = _lock_story_then_update(update)
     if update.state not in ("queued", "overdue"):
         raise ValidationError(f"This update has already been {update.state}; it can no longer be changed.")
-    _check_update(update.article, go_live_at, snap, user)
+    _check_update(update.article, go_live_at, snap, actor)
+    before = update.go_live_at
     update.snapshot, update.go_live_at = snap, go_live_at
     if note is not None:
         update.note = note[:250]
+    # A new version gets a fresh start: the scheduler tries it on its next pass.
+    update.failed_attempts, update.last_error, update.last_failed_at, update.retry_at = 0, "", None, None
     update.save()
-    _announce(update.article_id, "update-queued")
+    record_audit(update.article, "update edited", actor, {"go live": (before, go_live_at)} if before != go_live_at else {})
+    announce(update.article_id, "update-queued")
     return update
 
 
+@story_service
 @transaction.atomic
-def cancel_update(update, *, user=None):
-    from .models import ScheduledUpdate
-
-    _require(user, "articles.publish_article")
-    update = ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+def cancel_update(update, *, actor):
+    actors.require_publish(actors.require_actor(actor))
+    update = _lock_story_then_update(update)
     if update.state in ("queued", "overdue"):
         update.cancelled_at = timezone.now()
         update.save(update_fields=["cancelled_at"])
-        _announce(update.article_id, "update-cancelled")
+        record_audit(update.article, "update cancelled", actor, {"go live": (update.go_live_at, None)})
+        announce(update.article_id, "update-cancelled")
     return update
 
 
-def apply_update(update, *, now: datetime | None = None) -> Article:
-    """Copy a due update onto its live story. Call inside the transaction that claimed it."""
+@story_service
+@transaction.atomic
+def apply_update(update, *, actor, now: datetime | None = None) -> Article | None:
+    """Copy a due update onto its live story, as the update is stored now; None if it is no longer due.
+
+    Locks the story and then the update row (the order cancel_update and edit_update use) and re-reads the
+    update under the lock, so a cancelled update is never applied and an edited one only in its new form.
+    """
     now = now or timezone.now()
-    article = Article.objects.select_for_update().get(pk=update.article_id)
+    update = _lock_story_then_update(update)
+    if update.applied_at or update.cancelled_at or update.go_live_at > now:
+        return None
+    article = Article.objects.get(pk=update.article_id)
     related = _load_snapshot(article, update.snapshot)
     note = update.note or "Scheduled update"
     article = save_story(
-        article, related, user=update.created_by, kind=Revision.Kind.UPDATE_APPLIED,
+        article, related, actor=actor, kind=Revision.Kind.UPDATE_APPLIED,
         note=note, updated_at=update.go_live_at, force_update=True,
     )
     update.applied_at = now
@@ -359,11 +405,13 @@ def apply_update(update, *, now: datetime | None = None) -> Article:
     return article
 
 
+@story_service
 def follow_live_entry(article_id: int, instant: datetime) -> None:
     """A live blog's entry went out at `instant`: the story's Updated follows its latest entry (live.services).
 
-    Moves Updated forward only, and only on a live story. A queryset update, not a save: no revision (the entry
-    keeps its own history in live.LiveRecord) and no site-wide page-cache purge for every entry.
+    Moves Updated forward only, and only on a live story. A queryset update, not a save: no revision and no audit
+    entry (the entry keeps its own history, with its actor, in live.LiveRecord) and no site-wide page-cache purge
+    for every entry. Called inside live.services' transaction.
     """
     Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant).filter(
         Q(updated_at__isnull=True) | Q(updated_at__lt=instant)

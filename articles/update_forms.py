@@ -3,10 +3,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
+from core.sanitize import refuse_remote_images
 from photos.models import Photo
 from reporters.models import Reporter
 
 from . import services
+from .body_media import validate_body
 from .forms import IST_HELP, OrderedModelMultipleChoiceField, TagNamesField, attach_autocompletes
 from .models import Article, ScheduledUpdate
 
@@ -26,6 +28,8 @@ class ScheduledUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         site = admin_site or admin.site
         content = forms.fields_for_model(Article, fields=CONTENT_FIELDS)
+        content["body"].validators.append(refuse_remote_images)  # as the story form does (its model field's clean)
+        content["body"].validators.append(validate_body)  # the story form gets it from the model field
         content["section"].widget = AutocompleteSelect(Article._meta.get_field("section"), site)
         content["hero_photo"].widget = AutocompleteSelect(Article._meta.get_field("hero_photo"), site)
         for widget_field in ("section", "hero_photo"):

@@ -2,20 +2,76 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from taggit.models import Tag
 
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
-from .models import Article, Section
+from . import actors
+from .body_media import render_blocks
+from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
 from .related import most_recent, related_stories
 
 
 def _page(request, queryset):
     return page_of(queryset, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
+
+
+def _moved(request, url: str) -> HttpResponsePermanentRedirect:
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+
+
+def _current(model, kind: str, slug: str):
+    """The object named by `slug`, or Http404 carrying its current URL when the slug is an old one."""
+    found = model.objects.filter(slug=slug).first()
+    if found:
+        return found
+    old = ListingSlug.objects.filter(kind=kind, slug=slug).first()
+    moved = model.objects.filter(pk=old.target_id).first() if old else None
+    if moved:
+        raise _Moved(moved.get_absolute_url() if hasattr(moved, "get_absolute_url") else reverse("articles:tag", args=[moved.slug]))
+    raise Http404
+
+
+class _Moved(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+def follows_old_slugs(view):
+    """Old slugs of sections, reporters, tags and stories answer 301 to where they are now."""
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except _Moved as moved:
+            return _moved(request, moved.url)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+LISTING_MODELS = {ListingSlug.Kind.SECTION: Section, ListingSlug.Kind.REPORTER: Reporter, ListingSlug.Kind.TAG: Tag}
+
+
+def follows_old_listing_slug(kind: str, view):
+    """Wrap a view under /<kind>/<slug>/… (a feed, say): a 404 at an old slug becomes a 301 to the same path at the
+    current slug."""
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except Http404:
+            old = ListingSlug.objects.filter(kind=kind, slug=slug).first()
+            current = LISTING_MODELS[kind].objects.filter(pk=old.target_id).values_list("slug", flat=True).first() if old else None
+            if not current:
+                raise
+            return _moved(request, request.path.replace(f"/{kind}/{slug}/", f"/{kind}/{current}/", 1))
+
+    return wrapper
 
 
 def home(request):
@@ -29,26 +85,40 @@ def home(request):
     )
 
 
+@follows_old_slugs
 def section(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = _current(Section, ListingSlug.Kind.SECTION, slug)
     page = _page(request, Article.objects.live().filter(section=section).for_listing())
     return render(request, "articles/listing.html", {"page": page, "title": section.name, "section": section})
 
 
+@follows_old_slugs
 def reporter(request, slug):
-    reporter = get_object_or_404(Reporter, slug=slug)
+    reporter = _current(Reporter, ListingSlug.Kind.REPORTER, slug)
     page = _page(request, Article.objects.live().filter(bylines__reporter=reporter).for_listing())
     return render(request, "articles/reporter.html", {"page": page, "title": reporter.name, "reporter": reporter})
 
 
+@follows_old_slugs
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = _current(Tag, ListingSlug.Kind.TAG, slug)
     page = _page(request, Article.objects.live().filter(tags__slug=slug).for_listing())
     return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
 
 
+def moved_story(request, slug: str, url_of) -> HttpResponsePermanentRedirect:
+    """A slug a live story was published under before: 301 to `url_of(story)`; else 404."""
+    old = ArticleSlug.objects.filter(slug=slug).values_list("article_id", flat=True).first()
+    moved = Article.objects.live().filter(pk=old).only("slug").first() if old else None
+    if moved is None:
+        raise Http404
+    return _moved(request, url_of(moved))
+
+
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.live().for_page(), slug=slug)
+    article = Article.objects.live().for_page().filter(slug=slug).first()
+    if article is None:
+        return moved_story(request, slug, lambda story: story.get_absolute_url())
     return render(request, "articles/detail.html", _article_context(article))
 
 
@@ -59,15 +129,20 @@ def article_preview(request, pk):
     if article is None:
         raise Http404
     user = request.user
-    if not user.has_perm("articles.publish_article") and not Article.objects.owned_by(user).filter(pk=pk).exists():
+    if not actors.viewable_stories(user, Article.objects.filter(pk=pk)).exists():
         raise PermissionDenied("Reporters preview their own stories.")
     return render(request, "articles/detail.html", _article_context(article, preview=True))
+
+
+def reader_blocks(article) -> list[dict]:
+    """The body's blocks with placed photos, galleries and embeds rendered (from for_page()'s prefetch)."""
+    return render_blocks(article.body_blocks, article.body_photos(), first_eager=article.hero_photo_id is None)
 
 
 def _article_context(article, preview=False):
     return {
         "article": article,
-        "body": article.body_blocks,  # ads mark their inline slots in the template (ads.templatetags)
+        "body": reader_blocks(article),  # ads mark their inline slots in the template (ads.templatetags)
         "bylines": article.ordered_reporters(),
         "foot_credit_line": foot_credit_line(article.foot_credits()),
         "section": article.section,

@@ -18,3 +18,7 @@ class CoreConfig(AppConfig):
                 post_save.connect(purge_after_commit, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
                 post_delete.connect(purge_after_commit, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
         m2m_changed.connect(purge_after_commit, dispatch_uid="pagecache-m2m")
+
+        from .text import connect_cleaning
+
+        connect_cleaning()

@@ -770,6 +770,14 @@ IMAGES: dict[str, tuple] = {
         "crowd": ["#ff9933", "#ffffff", "#138808", "#1e3a8a", "#9ca3af"]}),
     "hockey-stick-ball.jpg": (comp_abstract, CLASSIC, {
         "bg": [(0, "#0b3d91"), (1, "#3a7bd5")], "shapes": ["#ffffff", "#f7b32b", "#0a2463", "#e8f1ff"], "count": 5}),
+    # The hockey story's gallery (demo/ninjs/018, placed in the body between EMBED markers).
+    "hockey-training-drills.jpg": (comp_field, WIDE, {
+        "sky": [(0, "#f3b562"), (1, "#fde8c8")], "turf": "#1f5fae", "lines": True,
+        "crowd": ["#ff9933", "#ffffff", "#138808", "#1e3a8a"]}),
+    "hockey-team-huddle.jpg": (comp_crowd, WIDE, {
+        "bg": [(0, "#1d2b53"), (0.5, "#2f5fa8"), (1, "#1f5fae")],
+        "clothes": ["#ff9933", "#ffffff", "#138808", "#1e3a8a", "#ff9933"],
+        "skin": ["#8d5524", "#a86b3c", "#c68642", "#7a4a2a"]}),
     "vizag-marathon-beach-road.jpg": (comp_perspective, WIDE, {
         "sky": [(0, "#f6b26b"), (0.7, "#ffe0b2"), (1, "#fff3e0")], "ground": [(0, "#c9b79c"), (1, "#8d7b68")],
         "bed": "#4a4a4f", "lane": "#f4f4f4", "spread": 0.55, "sun": "#fff4cc", "sea_left": "#5f93a8",

@@ -1,10 +1,16 @@
 """RSS 2.0 and Atom feeds for the site, each section, each reporter and each tag.
 
-Items are the newest live stories (`Article.objects.live()`), read with `for_listing()` plus tags, so a
-feed costs the same number of queries whatever it holds. Every instant is IST: RSS pubDate is RFC 822 with
-"+0530", Atom published/updated are `machine_datetime` ("2021-03-25T08:07:00+05:30") — the same instants
-as the story page. Each byline is its own `dc:creator` (RSS) or `<author>` (Atom); the hero picture is a
-`media:content` at its 16:9 rendition.
+Items are the newest live stories (`Article.objects.live()`), read with `for_listing()` plus tags and the
+pictures placed in their bodies, so a feed costs the same number of queries whatever it holds. Every instant is
+IST: RSS pubDate is RFC 822 with "+0530", Atom published/updated are `machine_datetime`
+("2021-03-25T08:07:00+05:30") — the same instants as the story page. Each byline is its own `dc:creator` (RSS) or
+`<author>` (Atom); each picture is a `media:content`: the hero at its 16:9 rendition, then the body's pictures at
+their own aspect.
+
+Text: every string is passed through core.text.clean_text (XML 1.0 cannot carry control characters; Django's
+writer raises on them, which was a 500 for every feed holding such a story). Descriptions are HTML in RSS and
+Atom's summary (type="html"), so they are HTML-escaped here and XML-escaped by the writer, for the channel as for
+the items: a tag named "<b>Salt & Pepper</b>" reads literally in both. Titles and Atom's subtitle are plain text.
 """
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -14,6 +20,7 @@ from taggit.models import Tag
 
 from articles.export import site_uri
 from articles.models import Article, Section
+from core.text import clean_text
 from core.timefmt import machine_datetime, to_ist
 from reporters.models import Reporter
 
@@ -29,19 +36,18 @@ def _ist(instant):
     return to_ist(instant).replace(microsecond=0) if instant else None
 
 
-def _add_media(handler, image: dict | None) -> None:
-    if not image:
-        return
-    handler.startElement("media:content", {"url": image["url"], "medium": "image"})
-    if image["description"]:
-        handler.addQuickElement("media:description", image["description"], {"type": "plain"})
-    if image["credit"]:
-        handler.addQuickElement("media:credit", image["credit"])
-    handler.endElement("media:content")
+def _add_media(handler, images: list[dict]) -> None:
+    for image in images:
+        handler.startElement("media:content", {"url": image["url"], "medium": "image"})
+        if image["description"]:
+            handler.addQuickElement("media:description", clean_text(image["description"]), {"type": "plain"})
+        if image["credit"]:
+            handler.addQuickElement("media:credit", clean_text(image["credit"]))
+        handler.endElement("media:content")
 
 
 class NewsroomRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with one `dc:creator` per byline and the hero picture as `media:content`."""
+    """RSS 2.0 with one `dc:creator` per byline and the pictures as `media:content`."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:dc": DC_NS, "xmlns:media": MEDIA_NS}
@@ -49,8 +55,8 @@ class NewsroomRssFeed(Rss201rev2Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         for byline in item.get("bylines", ()):
-            handler.addQuickElement("dc:creator", byline["name"])
-        _add_media(handler, item.get("image"))
+            handler.addQuickElement("dc:creator", clean_text(byline["name"]))
+        _add_media(handler, item.get("images", ()))
 
     def latest_post_date(self):
         return _ist(super().latest_post_date())
@@ -72,10 +78,10 @@ class NewsroomAtomFeed(Atom1Feed):
             handler.addQuickElement("updated", machine_datetime(updated))
         for byline in item.get("bylines", ()):
             handler.startElement("author", {})
-            handler.addQuickElement("name", byline["name"])
+            handler.addQuickElement("name", clean_text(byline["name"]))
             handler.addQuickElement("uri", byline["url"])
             handler.endElement("author")
-        _add_media(handler, item.get("image"))
+        _add_media(handler, item.get("images", ()))
 
     def latest_post_date(self):
         # Written by the parent as the feed's <updated>: IST to the second, i.e. machine_datetime's string.
@@ -99,16 +105,22 @@ class StoryFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj):
-        return self.stories(obj).for_listing().prefetch_related("tags")[:FEED_SIZE]
+        return self.stories(obj).for_listing().with_body_photos().prefetch_related("tags")[:FEED_SIZE]
 
     def title(self, obj):
+        return clean_text(self.plain_title(obj))
+
+    def plain_title(self, obj):
         return settings.SITE_NAME
 
-    def description(self, obj):
+    def plain_description(self, obj):
         return f"The latest stories from {settings.SITE_NAME}."
 
+    def description(self, obj):
+        return escape(clean_text(self.plain_description(obj)))  # RSS: HTML, like the items' descriptions
+
     def subtitle(self, obj):
-        return self.description(obj)
+        return clean_text(self.plain_description(obj))  # Atom: <subtitle> is plain text
 
     def link(self, obj):
         return links.home_url()
@@ -121,10 +133,10 @@ class StoryFeed(Feed):
 
     # One story --------------------------------------------------------------------------------
     def item_title(self, item):
-        return item.headline
+        return clean_text(item.headline)
 
     def item_description(self, item):
-        return escape(item.standfirst)  # RSS description and Atom summary are HTML
+        return escape(clean_text(item.standfirst))  # RSS description and Atom summary are HTML
 
     def item_link(self, item):
         return item.public_url
@@ -143,20 +155,24 @@ class StoryFeed(Feed):
         return _ist(item.updated_at or item.published_at)
 
     def item_categories(self, item):
-        return [item.section.name, *(tag.name for tag in item.tags.all())]
+        return [clean_text(item.section.name), *(clean_text(tag.name) for tag in item.tags.all())]
 
     def item_extra_kwargs(self, item):
-        photo = item.hero_photo
+        # The hero, then the pictures placed in the body (each once, in reading order).
+        photos = list(dict.fromkeys([*([item.hero_photo] if item.hero_photo else []), *item.body_photos().values()]))
         return {
             "bylines": [
                 {"name": byline.reporter.name, "url": links.reporter_url(byline.reporter)}
                 for byline in item.bylines.all()
             ],
-            "image": photo and {
-                "url": links.photo_url(photo, "16:9", links.SHARE_WIDTH),
-                "description": photo.caption or photo.alt_text,
-                "credit": photo.credit.name,
-            },
+            "images": [
+                {
+                    "url": links.photo_url(photo, "16:9" if photo == item.hero_photo else "original", links.SHARE_WIDTH),
+                    "description": photo.caption or photo.alt_text,
+                    "credit": photo.credit.name,
+                }
+                for photo in photos
+            ],
         }
 
 
@@ -169,10 +185,10 @@ class SectionFeed(StoryFeed):
     def stories(self, obj):
         return Article.objects.live().filter(section=obj)
 
-    def title(self, obj):
+    def plain_title(self, obj):
         return f"{obj.name} — {settings.SITE_NAME}"
 
-    def description(self, obj):
+    def plain_description(self, obj):
         return f"The latest {obj.name} stories from {settings.SITE_NAME}."
 
     def link(self, obj):
@@ -188,10 +204,10 @@ class ReporterFeed(StoryFeed):
     def stories(self, obj):
         return Article.objects.live().filter(bylines__reporter=obj)
 
-    def title(self, obj):
+    def plain_title(self, obj):
         return f"{obj.name} — {settings.SITE_NAME}"
 
-    def description(self, obj):
+    def plain_description(self, obj):
         return f"The latest stories by {obj.name} for {settings.SITE_NAME}."
 
     def link(self, obj):
@@ -207,10 +223,10 @@ class TagFeed(StoryFeed):
     def stories(self, obj):
         return Article.objects.live().filter(tags__slug=obj.slug)
 
-    def title(self, obj):
+    def plain_title(self, obj):
         return f"{obj.name} — {settings.SITE_NAME}"
 
-    def description(self, obj):
+    def plain_description(self, obj):
         return f"The latest stories about {obj.name} from {settings.SITE_NAME}."
 
     def link(self, obj):

@@ -53,8 +53,11 @@ def news_article(article, bylines=None) -> dict:
     }
     if article.standfirst:
         data["description"] = article.standfirst
-    if article.hero_photo_id:
-        data["image"] = links.share_images(article.hero_photo)
+    images = links.share_images(article.hero_photo) if article.hero_photo_id else []
+    # Then the pictures placed in the body, in reading order, at their own aspect.
+    images += [links.photo_url(photo, "original", links.SHARE_WIDTH) for photo in article.body_photos().values()]
+    if images:
+        data["image"] = list(dict.fromkeys(images))
     if article.published_at:
         data["datePublished"] = machine_datetime(article.published_at)
         data["dateModified"] = machine_datetime(article.updated_at or article.published_at)
@@ -85,10 +88,11 @@ def sharing_meta(article, bylines=None) -> list[tuple[str, str, str]]:
     if article.standfirst:
         og.append(("og:description", article.standfirst))
         twitter.append(("twitter:description", article.standfirst))
-    if article.hero_photo_id:
-        image = links.photo_url(article.hero_photo, "16:9", links.SHARE_WIDTH)
-        og += [("og:image", image), ("og:image:alt", article.hero_photo.alt_text)]
-        twitter += [("twitter:image", image), ("twitter:image:alt", article.hero_photo.alt_text)]
+    lead = article.lead_photo()  # the hero, else the body's first picture
+    if lead is not None:
+        image = links.photo_url(lead, "16:9", links.SHARE_WIDTH)
+        og += [("og:image", image), ("og:image:alt", lead.alt_text)]
+        twitter += [("twitter:image", image), ("twitter:image:alt", lead.alt_text)]
     if article.published_at:
         og += [
             ("article:published_time", machine_datetime(article.published_at)),

@@ -6,6 +6,8 @@ Sitemaps: /sitemap.xml (index), /sitemap-<name>.xml for articles, news, sections
 """
 from django.urls import path
 
+from articles.views import follows_old_listing_slug
+
 from . import views
 from .feeds import ReporterFeed, SectionFeed, StoryFeed, TagFeed
 
@@ -21,6 +23,7 @@ urlpatterns = [
 
 for _scope, _feed in (("section", SectionFeed), ("reporter", ReporterFeed), ("tag", TagFeed)):
     urlpatterns += [
-        path(f"{_scope}/<slug:slug>/rss/", _feed("rss"), name=f"{_scope}-rss"),
-        path(f"{_scope}/<slug:slug>/atom/", _feed("atom"), name=f"{_scope}-atom"),
+        # A renamed section, reporter or tag: the feed at its old slug answers 301 (articles.views).
+        path(f"{_scope}/<slug:slug>/rss/", follows_old_listing_slug(_scope, _feed("rss")), name=f"{_scope}-rss"),
+        path(f"{_scope}/<slug:slug>/atom/", follows_old_listing_slug(_scope, _feed("atom")), name=f"{_scope}-atom"),
     ]

@@ -13,5 +13,7 @@ class LiveConfig(AppConfig):
 
         # Listings gain or lose the LIVE badge when coverage starts or ends: pages expire then (core's hook).
         pagecache.register_next_instant(index.next_coverage_change)
+        # The update endpoint's cursor is part of its cache key (other parameters are redirected away).
+        pagecache.register_page_parameter("after")
         # A live blog's entries travel in its story's ninjs export (articles' hook; articles never imports live).
         export.register_associations(ninjs.entry_associations)

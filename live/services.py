@@ -10,13 +10,14 @@ reader's poll cursor (the latest stamp it saw) never skips an entry committed la
 An edit carries the version it was opened at; an edit of an entry someone changed meanwhile is refused
 (LiveEditConflict), and the desk keeps what was typed.
 """
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import actors
+from articles.actors import SystemActor
 from articles.services import follow_live_entry
 from core import pagecache
 from core.sanitize import sanitize_body
@@ -55,20 +56,8 @@ class LiveEditConflict(LiveError):
                          "compare it with the entry in the stream and save again.")
 
 
-@dataclass(frozen=True)
-class SystemActor:
-    """A named non-person actor (a management command), allowed everything, recorded by name."""
-
-    name: str
-
-    def has_perm(self, perm: str) -> bool:
-        return True
-
-    def __str__(self) -> str:
-        return f"system ({self.name})"
-
-
-COMMAND = SystemActor("command")
+# The story services' system actors (articles.actors): the demo command posts as COMMAND.
+COMMAND = actors.COMMAND
 
 
 def _require_actor(actor):

@@ -1,6 +1,6 @@
 """Newsroom settings: one module, configured from the environment.
 
-Embedded defaults (SQLite, local-memory cache) let `make run` work on a bare machine;
+Embedded defaults (SQLite, a file cache shared by every process) let `make run` work on a bare machine;
 production sets DATABASE_URL / REDIS_URL and the security variables (see README).
 """
 import os
@@ -83,9 +83,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Login throttling (core/throttling.py): 5 failures for one username from one address, or 10 from one address over
+# any usernames (password spraying), lock that out for an hour. TRUSTED_PROXY_COUNT is the number of proxies in
+# front of the app that append to X-Forwarded-For (1 behind the documented TLS proxy; 0 when exposed directly):
+# with it wrong, every login shares the proxy's address and anyone can lock staff out.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_HANDLER = "core.throttling.ThrottlingHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner per worker; lockouts are still logged
 
@@ -131,10 +139,28 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                # The cache is an optimisation: unreachable Redis reads as a miss and a write is dropped, so pages,
+                # the admin and its login answer uncached (core/pagecache.py owes the purges it could not write).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
+    # Each ignored error is logged to this logger; core.logfilters.OutageFilter lets one line a minute through.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "newsroom.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: gunicorn's workers and the scheduler are separate processes, so the cache must be one
+    # they all read (docs/decisions.md, "A cache every process shares"): files in one directory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".local" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,14 +190,51 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _static_lazy(path):
+    from django.utils.functional import lazy
+
+    def url():
+        from django.templatetags.static import static
+
+        return static(path)
+
+    return lazy(url, str)()
+
+
+# The story body's photo, gallery and embed nodes (static/articles/editor-media.js, articles/body_media.py).
+# core.sanitize_body is what sanitizes the body; this allowlist is only the editor package's own description.
+from django_prose_editor.config import html_tags  # noqa: E402  (no models, no settings read at import)
+
+_MEDIA_FIGURE = html_tags(
+    ["figure", "figcaption"], {"figure": ["data-photo", "data-size", "data-gallery", "data-embed", "data-url"]}
+)
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [_static_lazy("articles/editor-media.js")],
+        "extensions": {"BodyPhoto": _MEDIA_FIGURE, "BodyGallery": _MEDIA_FIGURE, "BodyEmbed": _MEDIA_FIGURE},
+    }
+]
 TAGGIT_CASE_INSENSITIVE = True
 
 # Newsroom behaviour
 DEFAULT_SECTION_SLUG = "news"
 ARTICLES_PER_PAGE = 12
-# Wire pictures fetched over http(s) during ingest.
+# Wire pictures fetched over http(s) during ingest (core/safe_fetch.py): public addresses only, whole fetch
+# within the timeout (seconds), redirects re-checked. INGEST_FETCH_HOSTS: when set, the only hosts fetched from
+# (".example.com" also matches its subdomains).
 INGEST_FETCH_TIMEOUT = float(os.environ.get("INGEST_FETCH_TIMEOUT", "10"))
 INGEST_FETCH_MAX_BYTES = int(os.environ.get("INGEST_FETCH_MAX_BYTES", str(15 * 1024 * 1024)))
+INGEST_FETCH_MAX_REDIRECTS = int(os.environ.get("INGEST_FETCH_MAX_REDIRECTS", "3"))
+INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS")
+# A folder wire items may name pictures in by absolute path or file:// URL; empty: only pictures inside the
+# item's own folder are read.
+INGEST_LOCAL_ROOT = os.environ.get("INGEST_LOCAL_ROOT", "")
+# One ninjs file: at most this many bytes, this nesting depth, and this many characters in any one string.
+INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", str(2 * 1024 * 1024)))
+INGEST_MAX_JSON_DEPTH = 64
+INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
 
@@ -183,6 +246,16 @@ PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/se
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).
 AD_HOSTS = env_list("AD_HOSTS")
+# Players a story body may embed (articles/embeds.py lists them); the publisher's own video host is optional:
+# PUBLISHER_VIDEO_URL="https://video.example.com/v/{id}" PUBLISHER_VIDEO_PLAYER="https://video.example.com/embed/{id}".
+PUBLISHER_VIDEO_URL = os.environ.get("PUBLISHER_VIDEO_URL", "")
+PUBLISHER_VIDEO_PLAYER = os.environ.get("PUBLISHER_VIDEO_PLAYER", "")
+PUBLISHER_VIDEO_LABEL = os.environ.get("PUBLISHER_VIDEO_LABEL", "Our video")
+from articles.embeds import frame_origins, publisher_provider  # noqa: E402  (pure Python, no models)
+
+EMBED_FRAME_ORIGINS = frame_origins(
+    publisher_provider(PUBLISHER_VIDEO_URL, PUBLISHER_VIDEO_PLAYER, PUBLISHER_VIDEO_LABEL)
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -190,7 +263,7 @@ CONTENT_SECURITY_POLICY = {
         # Inline style attributes size the ad slots and the admin's widgets.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", *AD_HOSTS],
-        "frame-src": ["'self'", *AD_HOSTS],
+        "frame-src": ["'self'", *AD_HOSTS, *EMBED_FRAME_ORIGINS],
         "connect-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "object-src": ["'none'"],
@@ -211,9 +284,12 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# Outages (database, cache) are logged once a minute per process, without a traceback; see core/logfilters.py.
+LOG_REPEAT_SECONDS = int(os.environ.get("LOG_REPEAT_SECONDS", "60"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"outages": {"()": "core.logfilters.OutageFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from core.admin_time import instant_column
 
+from . import services
 from .forms import PhotoAdminForm
 from .models import Credit, Photo, Rendition
 from .renditions import best_rendition
@@ -24,6 +25,9 @@ class CreditAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Annotating drops Meta.ordering from the query; keep the list (and its autocomplete) ordered.
         return super().get_queryset(request).annotate(photo_count=Count("photos")).order_by("name")
+
+    def save_model(self, request, obj, form, change):
+        services.save_credit(obj, user=request.user)
 
     @admin.display(description="Printed as")
     def label(self, credit):
@@ -50,6 +54,13 @@ def _count(model_related_field: str, relation):
     )
 
 
+def _story_link(pk) -> str:
+    try:
+        return reverse("admin:articles_article_change", args=[pk])
+    except NoReverseMatch:  # pragma: no cover - articles admin not installed
+        return "#"
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoAdminForm
@@ -73,8 +84,21 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("renditions")
         return queryset.annotate(
-            hero_uses=_count("hero_photo", "hero_of"), inline_uses=_count("photo", "article_uses")
+            hero_uses=_count("hero_photo", "hero_of"), inline_uses=_count("photo", "article_uses"),
+            body_placements=_count("photo", "body_uses"),
         )
+
+    def get_urls(self):
+        from django.urls import path
+
+        from . import chooser
+
+        view = self.admin_site.admin_view
+        return [
+            path("chooser/", view(chooser.search), name="photos_photo_chooser"),
+            path("chooser/upload/", view(chooser.upload), name="photos_photo_chooser_upload"),
+            *super().get_urls(),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # nothing is in use before the first save
@@ -94,9 +118,10 @@ class PhotoAdmin(admin.ModelAdmin):
     def credit_label(self, photo):
         return photo.credit.label
 
-    @admin.display(description="Used in", ordering=F("hero_uses") + F("inline_uses"))
+    @admin.display(description="Used in", ordering=F("hero_uses") + F("inline_uses") + F("body_placements"))
     def used_in(self, photo):
-        n = getattr(photo, "hero_uses", 0) + getattr(photo, "inline_uses", 0)
+        # A story using a photo twice (listed and placed in the body) counts twice here; "Used in" on the form is exact.
+        n = getattr(photo, "hero_uses", 0) + getattr(photo, "inline_uses", 0) + getattr(photo, "body_placements", 0)
         return f"{n} stor{'y' if n == 1 else 'ies'}" if n else "—"
 
     @admin.display(description="Preview")
@@ -152,7 +177,23 @@ class PhotoAdmin(admin.ModelAdmin):
     def dimensions(self, photo):
         return f"{photo.width}×{photo.height}" if photo.width else ""
 
+    # The same rule as photos.services.save_photo: the admin offers editing only where the service allows it.
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.may_change_photo(request.user, obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        services.save_photo(obj, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """A photo any story uses (hero or inline) cannot be deleted: name the stories instead of the rows."""
+        deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
+        protected = []
+        for photo in objs:
+            for pk, headline, live in services.stories_using(photo):
+                protected.append(format_html(
+                    '“{}” is used by the story <a href="{}">{}</a>{}', photo, _story_link(pk), headline,
+                    " (live)" if live else "",
+                ))
+        return deleted, counts, perms_needed, protected

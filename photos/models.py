@@ -7,6 +7,10 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from core.text import clean_text
+
+from .checks import CheckedImageField
+
 logger = logging.getLogger(__name__)
 
 
@@ -38,9 +42,17 @@ class Credit(models.Model):
     def label(self) -> str:
         return f"{self.prefix}: {self.name}"
 
+    @property
+    def picture_label(self) -> str:
+        """What is printed under a picture in the body: '(Image Credits: AP)' for an outside source, per its prefix;
+        staff and self-shot pictures read like the byline's 'Image: self'."""
+        if self.kind in (self.Kind.STAFF, self.Kind.SELF):
+            return self.label
+        return f"({self.prefix} Credits: {self.name})"
+
     @classmethod
     def for_wire_name(cls, name: str) -> "Credit":
-        name = " ".join(name.split())[:120] or "Unknown"
+        name = " ".join(clean_text(name).split())[:120] or "Unknown"
         credit = cls.objects.filter(name__iexact=name).first()
         if credit:
             return credit
@@ -79,7 +91,7 @@ FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
 class Photo(models.Model):
-    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    image = CheckedImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     alt_text = models.CharField(max_length=250, help_text="Describe the picture for readers who cannot see it.")
@@ -158,7 +170,8 @@ class Photo(models.Model):
         """Stories using this photo, as hero or inside the story (through the reverse relations; no articles import)."""
         hero = self.hero_of.values_list("pk", flat=True)
         inline = self.article_uses.values_list("article_id", flat=True)
-        return set(hero) | set(inline)
+        in_body = self.body_uses.values_list("article_id", flat=True)
+        return set(hero) | set(inline) | set(in_body)
 
 
 class Rendition(models.Model):

@@ -1,11 +1,17 @@
 """Turning bytes into a Photo: checked, stripped, de-duplicated by content, credited, with renditions."""
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 
 from . import files
 from .checks import ALLOWED_FORMATS, BadImage, checksum, open_checked, prepare_upload
 from .models import Credit, Photo
 
-__all__ = ["ALLOWED_FORMATS", "BadImage", "checksum", "image_format", "photo_from_bytes", "strip_stored_original"]
+__all__ = [
+    "ALLOWED_FORMATS", "BadImage", "PhotoInUse", "checksum", "credit_changed", "image_format", "live_story_ids",
+    "may_change_photo", "photo_changed", "photo_from_bytes", "save_credit", "save_photo", "stories_using",
+    "strip_stored_original",
+]
 
 METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "Raw profile type exif")
 
@@ -65,3 +71,85 @@ def strip_stored_original(photo: Photo) -> bool:
         photo.save()
         files.delete_on_commit(storage, [old_name])
     return True
+
+
+# --- Who may change a photo, and telling the stories that use it ------------------------------------------------
+
+# Sent inside the saving transaction, with the changed fields as {name: (old, new)}.
+# articles listens (photos never imports articles) and records the change in the history of the live stories using
+# it, and announces them so cached pages are purged.
+photo_changed = Signal()  # sender=Photo, photo, changes, user
+credit_changed = Signal()  # sender=Credit, credit, changes, user
+
+# Editors are the users who may publish stories (a permission of the articles app, named here as a string).
+EDITOR_PERMISSION = "articles.publish_article"
+PHOTO_FIELDS = ("image", "alt_text", "caption", "credit", "focal_x", "focal_y")
+CREDIT_FIELDS = ("name", "kind", "prefix")
+
+
+class PhotoInUse(PermissionDenied):
+    """The user may not change this photo (a PermissionDenied: unhandled, it is a 403)."""
+
+
+def _stories():
+    return Photo._meta.get_field("hero_of").related_model
+
+
+def live_story_ids(photo: Photo) -> set[int]:
+    """Stories readers can see now that use this photo, as hero or inside the story."""
+    ids = photo.story_ids() if photo.pk else set()
+    return set(_stories().objects.live().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+def may_change_photo(user, photo: Photo) -> bool:
+    """Editors change any photo; anyone else with the change permission only photos they uploaded that no live
+    story uses (so a reporter cannot alter what readers see without an editor)."""
+    if photo.pk is None:
+        return user.has_perm("photos.add_photo")
+    if not user.has_perm("photos.change_photo"):
+        return False
+    if user.has_perm(EDITOR_PERMISSION):
+        return True
+    return photo.uploaded_by_id == user.pk and not live_story_ids(photo)
+
+
+def _values(obj, fields) -> dict:
+    return {name: str(getattr(obj, name)) if name in ("image", "credit") else getattr(obj, name) for name in fields}
+
+
+@transaction.atomic
+def save_photo(photo: Photo, *, user) -> Photo:
+    """Save a photo from the library (upload or edit), checked against may_change_photo on the stored row."""
+    creating = photo.pk is None
+    stored = None if creating else Photo.objects.select_for_update().select_related("credit").get(pk=photo.pk)
+    if not may_change_photo(user, stored or photo):
+        raise PhotoInUse("You may change only photos you uploaded that no live story uses; ask an editor.")
+    if creating:
+        photo.uploaded_by = user
+    photo.save()
+    if not creating:
+        before, after = _values(stored, PHOTO_FIELDS), _values(photo, PHOTO_FIELDS)
+        changes = {k: (before[k], after[k]) for k in PHOTO_FIELDS if before[k] != after[k]}
+        if changes:
+            photo_changed.send(sender=Photo, photo=photo, changes=changes, user=user)
+    return photo
+
+
+@transaction.atomic
+def save_credit(credit: Credit, *, user) -> Credit:
+    stored = Credit.objects.filter(pk=credit.pk).first() if credit.pk else None
+    credit.save()
+    if stored:
+        before, after = _values(stored, CREDIT_FIELDS), _values(credit, CREDIT_FIELDS)
+        changes = {k: (before[k], after[k]) for k in CREDIT_FIELDS if before[k] != after[k]}
+        if changes:
+            credit_changed.send(sender=Credit, credit=credit, changes=changes, user=user)
+    return credit
+
+
+def stories_using(photo: Photo) -> list[tuple[int, str, bool]]:
+    """(id, headline, live) of every story using the photo, newest first: why it cannot be deleted."""
+    ids = photo.story_ids()
+    live = live_story_ids(photo)
+    rows = _stories().objects.filter(pk__in=ids).order_by("-pk").values_list("pk", "headline")
+    return [(pk, headline, pk in live) for pk, headline in rows]

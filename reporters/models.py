@@ -3,12 +3,14 @@ from django.db import models
 from django.urls import reverse
 
 from core.slugs import unique_slug
+from core.text import clean_text
+from photos.checks import CheckedImageField
 
 
 class ReporterQuerySet(models.QuerySet):
     def get_or_create_by_name(self, name: str) -> "Reporter":
         """Match a wire byline to a reporter by name (case-insensitive), else create one."""
-        name = " ".join(name.split())
+        name = " ".join(clean_text(name).split())
         existing = self.filter(name__iexact=name).first()
         if existing:
             return existing
@@ -20,7 +22,7 @@ class Reporter(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     designation = models.CharField(max_length=120, blank=True, help_text="e.g. Senior Correspondent")
     bio = models.TextField("short bio", blank=True, max_length=1000)
-    portrait = models.ImageField(upload_to="reporters/%Y/", blank=True)
+    portrait = CheckedImageField(upload_to="reporters/%Y/", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

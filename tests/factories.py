@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles import services
+from articles.guard import service_writes
 from articles.models import Article, Section
 from photos.models import Credit, Photo
 from reporters.models import Reporter
@@ -47,15 +48,33 @@ def make_story(
     standfirst="",
     user=None,
 ) -> Article:
+    """A draft, saved by `user` (a staff user) or else by the "command" system actor."""
     article = Article(headline=headline, standfirst=standfirst, body=body, section=section(section_slug), hero_photo=hero)
     related = services.Related(reporters=reporters or [make_reporter()], tags=list(tags), photos=list(photos))
-    return services.save_story(article, related, user=user)
+    return services.save_story(article, related, actor=user or services.COMMAND)
 
 
 def publish_story(at: datetime | None = None, **kwargs) -> Article:
     article = make_story(**kwargs)
-    return services.publish(article, at=at)
+    return services.publish(article, at=at, actor=services.COMMAND)
 
 
 def clear_cache() -> None:
     cache.clear()
+
+
+def change_story(article: Article, **fields) -> Article:
+    """Set stored fields of a story (expiry, language, slug, wire uri …) through the services, as a save would."""
+    article = Article.objects.get(pk=article.pk)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    related = services.Related(
+        reporters=article.ordered_reporters(), tags=list(article.tags.names()),
+        photos=[use.photo for use in article.inline_photos.all()],
+    )
+    return services.save_story(article, related, actor=services.COMMAND, minor=True)
+
+
+# For test set-ups that fake what no service does (a revision written at another instant, an update already
+# applied, rows deleted to simulate a second site): explicit, so every bypass of the guard is greppable.
+test_setup_writes = service_writes

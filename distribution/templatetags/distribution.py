@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from articles.models import Section
+from core.text import clean_text
 from distribution import links, structured_data
 from reporters.models import Reporter
 
@@ -15,6 +16,12 @@ register = template.Library()
 def ld_json(data):
     """`<script type="application/ld+json">` with the data escaped like Django's json_script."""
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(structured_data.ld_json_text(data)))
+
+
+@register.filter
+def xml_text(value):
+    """Text XML 1.0 can carry (core.text.clean_text): the sitemap must stay valid whatever a headline held."""
+    return clean_text(value)
 
 
 @register.filter

@@ -256,5 +256,5 @@ def seed_newsroom() -> dict:
             standfirst="The India Meteorological Department says the season will bring normal rain this year.",
             body=LONG_BODY,
         )
-        stories.append(services.publish(story, at=now - timedelta(hours=6 - n)))
+        stories.append(services.publish(story, at=now - timedelta(hours=6 - n), actor=services.COMMAND))
     return {"article": stories[-1], "stories": stories, "ritu": ritu, "arjun": arjun}

@@ -17,7 +17,7 @@ ALT = "Umbrellas for the monsoon, 20% off"
 
 def test_ad_operations_books_a_campaign_and_a_reader_sees_it_after_the_byline(new_context, live_server, tmp_path):
     staff("kavya", role="Ad operations")
-    story = services.publish(make_story(headline="Rains lash Mumbai", body="<p>One.</p><p>Two.</p><p>Three.</p>"))
+    story = services.publish(make_story(headline="Rains lash Mumbai", body="<p>One.</p><p>Two.</p><p>Three.</p>"), actor=services.COMMAND)
     creative_file = tmp_path / "umbrellas.png"
     creative_file.write_bytes(banner_png(300, 250, colour=(200, 60, 30)))
 

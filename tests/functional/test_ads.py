@@ -86,8 +86,8 @@ def test_ad_operations_runs_a_dated_section_targeted_campaign_and_reads_its_char
     assert campaign.ends_at == datetime(2026, 3, 12, 12, 30, tzinfo=dt_timezone.utc)
     assert campaign.sections == ["india"] and campaign.creatives.count() == 1
 
-    india = article_services.publish(make_story(headline="Rain in Mumbai", section_slug="india"), at=START - timedelta(days=1))
-    world = article_services.publish(make_story(headline="Storm at sea", section_slug="world"), at=START - timedelta(days=1))
+    india = article_services.publish(make_story(headline="Rain in Mumbai", section_slug="india"), at=START - timedelta(days=1), actor=article_services.COMMAND)
+    world = article_services.publish(make_story(headline="Storm at sea", section_slug="world"), at=START - timedelta(days=1), actor=article_services.COMMAND)
 
     # Where: the page carries the slot and its section; the choice is made per view.
     reader = Client()
@@ -245,7 +245,7 @@ def test_click_redirect_counts_and_refuses_forged_tokens(client, db):
 
 def test_pages_carry_labelled_reserved_slots_with_house_fallback_and_the_script(client, db):
     story = article_services.publish(make_story(
-        headline="Long read", section_slug="india", body="".join(f"<p>Paragraph {n}.</p>" for n in range(1, 11))))
+        headline="Long read", section_slug="india", body="".join(f"<p>Paragraph {n}.</p>" for n in range(1, 11))), actor=article_services.COMMAND)
     html = client.get(story.get_absolute_url()).content.decode()
     assert '<script defer src="/static/ads/slots.js"></script>' in html
     slots = re.findall(r'<aside class="ad-slot[^>]*data-slot="([^"]+)"[^>]*data-serve="([^"]+)"', html)

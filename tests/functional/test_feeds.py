@@ -12,10 +12,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from articles import services
-from articles.models import Article
 from core.timefmt import machine_datetime
 from photos.renditions import rendition_url
-from tests.factories import make_photo, make_reporter, make_story, publish_story
+from tests.factories import change_story, make_photo, make_reporter, make_story, publish_story
 
 PUBLISHED = datetime(2021, 3, 25, 2, 37, tzinfo=dt_timezone.utc)  # 08:07 IST
 UPDATED = datetime(2021, 3, 25, 5, 50, 30, tzinfo=dt_timezone.utc)  # 11:20:30 IST
@@ -39,7 +38,7 @@ def story(db):
         tags=["Diplomacy", "Turkey"],
         hero=hero,
     )
-    return services.publish(article, at=PUBLISHED, updated_at=UPDATED)
+    return services.publish(article, at=PUBLISHED, updated_at=UPDATED, actor=services.COMMAND)
 
 
 @pytest.fixture
@@ -48,12 +47,12 @@ def hidden_stories(db):
     reporters = [make_reporter("Akanksha Arora")]
     made = [make_story(headline="Hidden draft", reporters=reporters, tags=["Diplomacy"])]
     review = make_story(headline="Hidden in review", reporters=reporters, tags=["Diplomacy"])
-    made.append(services.submit_for_review(review))
+    made.append(services.submit_for_review(review, actor=services.COMMAND))
     made.append(publish_story(at=timezone.now() + timedelta(hours=3), headline="Hidden scheduled",
                               reporters=reporters, tags=["Diplomacy"]))
-    made.append(services.unpublish(publish_story(headline="Hidden unpublished", reporters=reporters, tags=["Diplomacy"])))
+    made.append(services.unpublish(publish_story(headline="Hidden unpublished", reporters=reporters, tags=["Diplomacy"]), actor=services.COMMAND))
     expired = publish_story(at=timezone.now() - timedelta(days=2), headline="Hidden expired", reporters=reporters, tags=["Diplomacy"])
-    Article.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    change_story(expired, expires_at=timezone.now() - timedelta(hours=1))
     return made + [expired]
 
 
@@ -178,12 +177,17 @@ def _queries(client, url):
 def test_query_count_does_not_grow_with_stories(client, db, url, django_assert_max_num_queries):
     reporters = [make_reporter("Akanksha Arora"), make_reporter("Rahul Mehta")]
     hero = make_photo(name="hero.jpg")
-    publish_story(headline="Story 0", reporters=reporters, tags=["Diplomacy", "Turkey"], hero=hero)
-    with django_assert_max_num_queries(5):
+    in_body = make_photo(name="body.jpg", credit="PTI")
+    body = f'<p>One.</p><figure data-photo="{in_body.pk}"></figure>'
+    publish_story(headline="Story 0", reporters=reporters, tags=["Diplomacy", "Turkey"], hero=hero, body=body)
+    # 5, plus the pictures placed in the bodies (with credits) and their renditions.
+    with django_assert_max_num_queries(7):
         one = _queries(client, url)
     for i in range(1, 10):
-        publish_story(headline=f"Story {i}", reporters=reporters, tags=["Diplomacy", f"T{i}"], hero=hero)
-    with django_assert_max_num_queries(5):
+        photo = make_photo(name=f"body{i}.jpg", credit="AP")
+        publish_story(headline=f"Story {i}", reporters=reporters, tags=["Diplomacy", f"T{i}"], hero=hero,
+                      body=f'<p>One.</p><figure data-gallery="{in_body.pk},{photo.pk}"></figure>')
+    with django_assert_max_num_queries(7):
         ten = _queries(client, url)
     assert one == ten
     assert len(parse(client, url)[1].entries) == 10

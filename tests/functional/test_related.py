@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import services
 from articles.models import Article
 from articles.related import most_recent, related_stories
-from tests.factories import make_photo, make_story, publish_story
+from tests.factories import change_story, make_photo, make_story, publish_story
 
 NOW = datetime(2026, 6, 1, 6, 30, tzinfo=dt_timezone.utc)
 
@@ -47,8 +47,8 @@ def desk(db, at_now):
     make_story(headline="Draft shares all", tags=["Rain", "Delhi", "Traffic"])
     publish_story(headline="Scheduled shares all", tags=["Rain", "Delhi", "Traffic"], at=NOW + timedelta(hours=1))
     expired = publish_story(headline="Expired shares all", tags=["Rain", "Delhi", "Traffic"], at=ago(2))
-    Article.objects.filter(pk=expired.pk).update(expires_at=ago(1))
-    services.unpublish(publish_story(headline="Unpublished shares all", tags=["Rain", "Delhi", "Traffic"], at=ago(3)))
+    change_story(expired, expires_at=ago(1))
+    services.unpublish(publish_story(headline="Unpublished shares all", tags=["Rain", "Delhi", "Traffic"], at=ago(3)), actor=services.COMMAND)
     return story
 
 

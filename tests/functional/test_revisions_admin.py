@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Revision
-from tests.factories import make_story
+from tests.factories import make_story, test_setup_writes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.functional.revision_test_urls")]
 
@@ -34,7 +34,7 @@ def edit(article, user, **fields):
     for name, value in fields.items():
         setattr(article, name, value)
     related = services.Related(reporters=article.ordered_reporters(), tags=list(article.tags.names()), photos=[])
-    return services.save_story(article, related, user=user)
+    return services.save_story(article, related, actor=user)
 
 
 def three_saves(user):
@@ -44,7 +44,8 @@ def three_saves(user):
     # Fixed instants a minute apart, so the page's IST times are known.
     start = datetime(2024, 3, 25, 2, 37, tzinfo=dt_timezone.utc)  # 08:07 IST
     for i, revision in enumerate(story.revisions.order_by("created_at", "id")):
-        Revision.objects.filter(pk=revision.pk).update(created_at=start + timedelta(minutes=i))
+        with test_setup_writes():
+            Revision.objects.filter(pk=revision.pk).update(created_at=start + timedelta(minutes=i))
     return story, list(story.revisions.order_by("created_at", "id"))
 
 
@@ -139,7 +140,8 @@ def staff_owner(story, username, *codenames):
     """A staff user who created `story` (ArticleAdmin shows non-publishers only their own stories)."""
     user = get_user_model().objects.create_user(username, password="pw-for-tests-only", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
-    Article.objects.filter(pk=story.pk).update(created_by=user)
+    with test_setup_writes():
+        Article.objects.filter(pk=story.pk).update(created_by=user)
     return user
 
 
@@ -154,7 +156,7 @@ def test_restore_needs_change_permission(client, editor):
 
 def test_reporter_cannot_restore_a_live_story(client, editor):
     story, revisions = three_saves(editor)
-    services.publish(story, user=editor)
+    services.publish(story, actor=editor)
     client.force_login(staff_owner(story, "writer", "view_article", "change_article"))
     assert client.post(restore_url(story, revisions[0])).status_code == 403
     story.refresh_from_db()
@@ -164,7 +166,8 @@ def test_reporter_cannot_restore_a_live_story(client, editor):
 def test_restore_that_the_service_refuses_goes_back_to_history(editor_client, editor):
     story, revisions = three_saves(editor)
     broken = {**revisions[0].snapshot, "headline": ""}  # e.g. a revision kept before headlines were required
-    Revision.objects.filter(pk=revisions[0].pk).update(snapshot=broken)
+    with test_setup_writes():
+        Revision.objects.filter(pk=revisions[0].pk).update(snapshot=broken)
     response = editor_client.post(restore_url(story, revisions[0]), follow=True)
     assert response.redirect_chain[-1][0] == history_url(story)
     assert "Not restored: A story needs a headline." in response.content.decode()

@@ -50,14 +50,14 @@ def test_reporter_writes_a_draft_and_submits_it_but_cannot_publish(client, repor
         byline_reporters=[str(me.pk)], workflow="published", edit_version_seen=str(article.edit_version)))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     with pytest.raises(PermissionDenied):
-        services.publish(article, user=reporter_user)
+        services.publish(article, actor=reporter_user)
     assert Article.objects.get().status == "review"
 
 
 def test_reporter_sees_only_own_stories_and_cannot_edit_published_ones(client, reporter_user):
     mine = make_story(headline="Mine by byline", reporters=[reporter_user.reporter])
     theirs = make_story(headline="Someone else's", reporters=[make_reporter("Arjun Mehta")])
-    published_mine = services.publish(make_story(headline="Mine and live", reporters=[reporter_user.reporter]))
+    published_mine = services.publish(make_story(headline="Mine and live", reporters=[reporter_user.reporter]), actor=services.COMMAND)
     login(client, reporter_user)
     listing = client.get("/admin/articles/article/").content.decode()
     assert "Mine by byline" in listing and "Mine and live" in listing

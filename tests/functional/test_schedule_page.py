@@ -15,7 +15,7 @@ from articles import services
 from articles.models import ScheduledUpdate
 from articles.schedule import OVERDUE
 from core.timefmt import IST
-from tests.factories import make_story
+from tests.factories import make_story, test_setup_writes
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=IST)  # a Monday, 10:00 IST
 URL = "/admin/articles/article/schedule/"
@@ -36,21 +36,21 @@ def editor_client(client, editor):
 
 
 def scheduled_publish(headline, at, user=None):
-    return services.publish(make_story(headline=headline), user=user, at=at)
+    return services.publish(make_story(headline=headline), actor=user or services.COMMAND, at=at)
 
 
 def live_story(headline, published=NOW - timedelta(days=6), expires=None, user=None):
-    article = services.publish(make_story(headline=headline), at=published)
+    article = services.publish(make_story(headline=headline), at=published, actor=services.COMMAND)
     if expires:
         article.expires_at = expires  # as the admin form saves it
-        services.save_story(article, services.Related(article.ordered_reporters(), [], []), user=user)
+        services.save_story(article, services.Related(article.ordered_reporters(), [], []), actor=user or services.COMMAND)
     return article
 
 
 def queue(article, headline, go_live_at, user=None):
     article.headline = headline
     snap = services.snapshot_of(article, services.Related(article.ordered_reporters(), [], []))
-    return services.queue_update(article, snap, go_live_at=go_live_at, user=user)
+    return services.queue_update(article, snap, go_live_at=go_live_at, actor=user or services.COMMAND)
 
 
 def timeline(html):
@@ -82,8 +82,9 @@ def test_the_week_as_a_timeline_and_a_table(editor_client, editor):
     update = queue(live, "Cyclone makes landfall", NOW + timedelta(days=2), user=editor)
     overdue = queue(live, "Cyclone nears coast", NOW - timedelta(hours=3), user=editor)
     applied = queue(live, "Applied already", NOW + timedelta(days=3))
-    ScheduledUpdate.objects.filter(pk=applied.pk).update(applied_at=NOW)
-    services.cancel_update(queue(live, "Cancelled update", NOW + timedelta(days=3)))
+    with test_setup_writes():
+        ScheduledUpdate.objects.filter(pk=applied.pk).update(applied_at=NOW)
+    services.cancel_update(queue(live, "Cancelled update", NOW + timedelta(days=3)), actor=services.COMMAND)
     live_story("Festival guide", expires=NOW + timedelta(days=4, hours=5), user=editor)
     scheduled_publish("Next fortnight", NOW + timedelta(days=8))
     live_story("Expires too late to show", expires=NOW + timedelta(days=8))

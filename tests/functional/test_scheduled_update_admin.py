@@ -11,9 +11,9 @@ from tests.factories import make_story
 
 @pytest.fixture
 def queued(db):
-    story = services.publish(make_story(headline="Live headline"))
+    story = services.publish(make_story(headline="Live headline"), actor=services.COMMAND)
     snap = services.snapshot(Article.objects.get(pk=story.pk))
-    return services.queue_update(story, dict(snap, headline="Queued headline"), go_live_at=timezone.now() + timedelta(hours=2))
+    return services.queue_update(story, dict(snap, headline="Queued headline"), go_live_at=timezone.now() + timedelta(hours=2), actor=services.COMMAND)
 
 
 def test_editing_a_queued_update_keeps_the_live_story_as_it_is(admin_client, queued):

@@ -18,9 +18,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from articles import services
-from articles.models import Article
 from search.models import SearchDocument
-from tests.factories import make_reporter, make_story, publish_story
+from tests.factories import change_story, make_reporter, make_story, publish_story
 
 NOW = datetime(2026, 6, 1, 6, 30, tzinfo=dt_timezone.utc)
 
@@ -66,10 +65,10 @@ def newsroom(db, indexed):
             "tag": publish_story(headline="Markets close higher", tags=["Sensex"], at=NOW - timedelta(days=2)),
             "draft": make_story(headline="Draft about the monsoon"),
             "scheduled": publish_story(headline="Scheduled monsoon special", at=NOW + timedelta(hours=2)),
-            "unpublished": services.unpublish(publish_story(headline="Pulled monsoon story", at=NOW - timedelta(days=5))),
+            "unpublished": services.unpublish(publish_story(headline="Pulled monsoon story", at=NOW - timedelta(days=5)), actor=services.COMMAND),
             "expired": publish_story(headline="Expired monsoon notice", at=NOW - timedelta(days=5)),
         }
-        Article.objects.filter(pk=stories["expired"].pk).update(expires_at=NOW - timedelta(hours=1))
+        change_story(stories["expired"], expires_at=NOW - timedelta(hours=1))
     return stories
 
 
@@ -154,13 +153,14 @@ def test_index_follows_story_changes(client, db, indexed, at_now):
     assert found(search(client, "patna")) == ["Bridge opens in Patna"]
     with indexed():
         story.headline = "Bridge opens in Bhagalpur"
-        services.save_story(story, services.Related(story.ordered_reporters(), ["Infrastructure"], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), ["Infrastructure"], []), actor=services.COMMAND)
     assert found(search(client, "patna")) == []
     assert found(search(client, "bhagalpur infrastructure")) == ["Bridge opens in Bhagalpur"]
     with indexed():
-        services.unpublish(story)
+        services.unpublish(story, actor=services.COMMAND)
     assert found(search(client, "bhagalpur")) == []
-    story.delete()
+    services.trash(story, actor=services.COMMAND)
+    services.purge(story, actor=services.COMMAND)
     assert not SearchDocument.objects.exists()
 
 

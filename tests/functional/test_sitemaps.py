@@ -11,7 +11,7 @@ from lxml import etree
 from articles import services
 from articles.models import Article, Byline, Section
 from core.timefmt import machine_datetime
-from tests.factories import make_reporter, make_story, publish_story
+from tests.factories import change_story, make_reporter, make_story, publish_story
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
 NOW = datetime(2026, 6, 10, 6, 30, tzinfo=dt_timezone.utc)  # 12:00 IST
@@ -43,7 +43,7 @@ def newsroom(db):
                               reporters=[mehta, arora], tags=["Cricket"])
     with time_machine.travel(NOW - timedelta(hours=5), tick=False):
         old.headline = "Old world story, updated"
-        services.save_story(old, services.Related([arora], ["Diplomacy"], []))
+        services.save_story(old, services.Related([arora], ["Diplomacy"], []), actor=services.COMMAND)
     with time_machine.travel(NOW - timedelta(hours=1), tick=False):
         fresh = publish_story(headline="Fresh world story", reporters=[mehta], tags=["Diplomacy", "Turkey"])
         make_story(headline="A draft", reporters=[ghost], tags=["Secret"])
@@ -100,8 +100,8 @@ def test_listing_sitemaps_use_their_newest_live_story(client, newsroom):
 
 @time_machine.travel(NOW, tick=False)
 def test_hidden_stories_never_appear(client, newsroom):
-    Article.objects.filter(pk=newsroom["sport"].pk).update(expires_at=NOW - timedelta(minutes=1))
-    services.unpublish(newsroom["old"])
+    change_story(newsroom["sport"], expires_at=NOW - timedelta(minutes=1))
+    services.unpublish(newsroom["old"], actor=services.COMMAND)
     everything = b"".join(client.get(u).content for u in ["/sitemap-articles.xml", "/sitemap-news.xml"])
     assert b"scheduled" not in everything and b"a-draft" not in everything
     assert b"old-world-story" not in everything and b"cricket-final" not in everything
@@ -117,7 +117,7 @@ def test_news_sitemap_window_is_two_days_of_first_publication(client, db):
         kept = publish_story(headline="Forty-seven hours ago", reporters=[reporter])
     with time_machine.travel(NOW - timedelta(hours=1), tick=False):
         out.headline = "Forty-nine hours ago, updated an hour ago"  # an update does not bring it back
-        services.save_story(out, services.Related([reporter], [], []))
+        services.save_story(out, services.Related([reporter], [], []), actor=services.COMMAND)
     with time_machine.travel(NOW, tick=False):
         urls = urlset(client, "/sitemap-news.xml")
     assert list(urls) == [kept.public_url]
@@ -134,7 +134,7 @@ def test_news_sitemap_window_is_two_days_of_first_publication(client, db):
 
 def test_news_language_is_the_story_language(client, db):
     story = publish_story(headline="हिंदी समाचार")
-    Article.objects.filter(pk=story.pk).update(language="hi-IN")
+    change_story(story, language="hi-IN")
     news = list(urlset(client, "/sitemap-news.xml").values())[0].find("news:news", NS)
     assert news.findtext("news:publication/news:language", namespaces=NS) == "hi"
     assert news.findtext("news:title", namespaces=NS) == "हिंदी समाचार"
@@ -142,12 +142,13 @@ def test_news_language_is_the_story_language(client, db):
 
 def _bulk_live_stories(count, published_at, reporter):
     world = Section.objects.get(slug="world")
-    articles = Article.objects.bulk_create(
-        Article(headline=f"Bulk {i}", slug=f"bulk-{i}", section=world, status=Article.Status.PUBLISHED,
-                published_at=published_at - timedelta(seconds=i), updated_at=published_at - timedelta(seconds=i))
-        for i in range(count)
+    services.create_generated_stories(
+        [Article(headline=f"Bulk {i}", slug=f"bulk-{i}", section=world, status=Article.Status.PUBLISHED,
+                 published_at=published_at - timedelta(seconds=i), updated_at=published_at - timedelta(seconds=i))
+         for i in range(count)],
+        lambda articles: (Byline(article=a, reporter=reporter, position=0) for a in articles),
+        actor=services.COMMAND,
     )
-    Byline.objects.bulk_create(Byline(article=a, reporter=reporter, position=0) for a in articles)
 
 
 @time_machine.travel(NOW, tick=False)

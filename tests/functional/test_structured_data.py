@@ -32,7 +32,7 @@ def story(db):
         tags=["Diplomacy", "Turkey"],
         hero=hero,
     )
-    return services.publish(article, at=PUBLISHED, updated_at=UPDATED)
+    return services.publish(article, at=PUBLISHED, updated_at=UPDATED, actor=services.COMMAND)
 
 
 def page(client, article):
@@ -127,7 +127,7 @@ def test_open_graph_and_twitter_card(client, story):
 
 
 def test_story_without_picture_or_standfirst(client, db):
-    article = services.publish(make_story(headline="Short item", reporters=[make_reporter("Bina Das")]))
+    article = services.publish(make_story(headline="Short item", reporters=[make_reporter("Bina Das")]), actor=services.COMMAND)
     source = page(client, article)
     data = json_ld(source)
     assert "image" not in data and "description" not in data and "keywords" not in data
@@ -138,7 +138,7 @@ def test_story_without_picture_or_standfirst(client, db):
 
 def test_json_ld_cannot_break_out_of_its_script(client, db):
     headline = 'Breaking </script><script>alert("x")</script> & <b>more</b>'
-    article = services.publish(make_story(headline=headline, standfirst="A <!-- b --> & c"))
+    article = services.publish(make_story(headline=headline, standfirst="A <!-- b --> & c"), actor=services.COMMAND)
     source = page(client, article)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', source, flags=re.S).group(1)
     assert "<" not in block and ">" not in block and "&" not in block

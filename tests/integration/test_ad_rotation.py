@@ -251,7 +251,7 @@ def article_page_queries(client, url) -> int:
 
 
 def test_article_page_query_count_does_not_grow_with_slots_or_campaigns(client, db):
-    story = services.publish(make_story(headline="Long read", body="".join(f"<p>Paragraph {n}.</p>" for n in range(1, 21))))
+    story = services.publish(make_story(headline="Long read", body="".join(f"<p>Paragraph {n}.</p>" for n in range(1, 21))), actor=services.COMMAND)
     url = story.get_absolute_url()
     AdSlot.objects.filter(key="inline").update(repeat_every=None)
     one_inline = article_page_queries(client, url)

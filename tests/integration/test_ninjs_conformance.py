@@ -11,7 +11,7 @@ copied here; on a fresh clone without it every test in this module skips, saying
   references the external GeoJSON schema: a permissive local stand-in is registered instead of
   fetching it (no network), and "date-time"/"uri" formats are checked by small local checkers.
 
-Remote pictures in the suite (http://hosted.ap.org/…) are never fetched: `articles.ingest._fetch`
+Remote pictures in the suite (http://hosted.ap.org/…) are never fetched: `articles.ingest.fetch`
 is replaced by a stub that returns a small generated JPEG per URL, so the picture path runs too.
 """
 from __future__ import annotations
@@ -90,7 +90,7 @@ def offline_pictures(monkeypatch):
         seed = zlib.crc32(url.encode())
         return image_bytes(64, 48, colour=(seed & 255, (seed >> 8) & 255, (seed >> 16) & 255))
 
-    monkeypatch.setattr("articles.ingest._fetch", fake_fetch)
+    monkeypatch.setattr("articles.ingest.fetch", fake_fetch)
     return fetched
 
 

@@ -22,7 +22,7 @@ def fetch(url: str) -> tuple[str, str]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_correction_is_seen_on_the_other_server_within_a_second():
-    story = services.publish(make_story(headline="Dam water level rises", body="<p>The level is 120 m.</p>"))
+    story = services.publish(make_story(headline="Dam water level rises", body="<p>The level is 120 m.</p>"), actor=services.COMMAND)
     with app_server() as server_a, app_server() as server_b:
         url_a, url_b = server_a + story.get_absolute_url(), server_b + story.get_absolute_url()
         for url in (url_a, url_b):
@@ -33,7 +33,7 @@ def test_correction_is_seen_on_the_other_server_within_a_second():
         # The desk corrects the story (as server A's admin would: through the services, committed).
         story.body = "<p>The level is 112 m.</p>"
         story.correction_note = "An earlier version gave the wrong level."
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
         corrected_at = time.monotonic()
 
         html, state = fetch(url_b)

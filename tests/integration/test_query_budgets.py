@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import services
 from tests.factories import make_photo, make_reporter, make_story
 
-ARTICLE_BUDGET = 10
+ARTICLE_BUDGET = 12  # 10, plus the body's photos (with credits) and their renditions
 
 
 def count(client, path) -> int:
@@ -18,16 +18,21 @@ def count(client, path) -> int:
 
 
 def newsroom(size: int, prefix: str):
-    """`size` stories, each with `size` bylines, tags and photos (one the hero, the rest inline)."""
+    """`size` stories, each with `size` bylines, tags and photos (one the hero, the rest inline), and a body placing
+    `size` photos one by one, a gallery of them all and an embed."""
     reporters = [make_reporter(f"{prefix} Reporter {i}") for i in range(size)]
     photos = [make_photo(credit=["AP", "PTI", "Reuters"][i % 3], name=f"{prefix}{i}.jpg") for i in range(size)]
+    body_photos = [make_photo(credit=["AP", "PTI", "self"][i % 3], name=f"{prefix}-body{i}.jpg") for i in range(size)]
+    body = "".join(f'<p>Paragraph {i}.</p><figure data-photo="{p.pk}"></figure>' for i, p in enumerate(body_photos))
+    body += f'<figure data-gallery="{",".join(str(p.pk) for p in body_photos)}"></figure>'
+    body += '<figure data-embed="youtube" data-url="https://youtu.be/dQw4w9WgXcQ"></figure><p>End.</p>'
     stories = []
     for i in range(size):
         story = make_story(
             headline=f"{prefix} story {i}", reporters=reporters, tags=[f"{prefix}-tag-{t}" for t in range(size)],
-            photos=photos[1:], hero=photos[0], section_slug="india",
+            photos=photos[1:], hero=photos[0], section_slug="india", body=body,
         )
-        stories.append(services.publish(story))
+        stories.append(services.publish(story, actor=services.COMMAND))
     return stories, reporters
 
 

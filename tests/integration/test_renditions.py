@@ -157,7 +157,7 @@ def test_prefetched_renditions_cost_no_query(media, django_assert_num_queries):
 
 def publish_with_hero(headline, data, *, alt="Flooded street in Kochi"):
     hero = photo_from_bytes(data, name=f"{headline}.jpg", alt_text=alt, caption="Rain", credit_name="PTI")
-    return services.publish(make_story(headline=headline, hero=hero, reporters=[make_reporter("Ritu Sharma")]))
+    return services.publish(make_story(headline=headline, hero=hero, reporters=[make_reporter("Ritu Sharma")]), actor=services.COMMAND)
 
 
 def test_story_page_uses_picture_with_srcset_and_an_eager_hero(client, media):

@@ -21,11 +21,11 @@ from tests.processes import ROOT, project_env
 def test_two_schedulers_apply_each_of_200_updates_exactly_once():
     reporter = make_reporter()
     due = timezone.now() - timedelta(minutes=5)
-    stories = [services.publish(make_story(headline=f"Story {i}", reporters=[reporter]), at=due - timedelta(hours=1)) for i in range(50)]
+    stories = [services.publish(make_story(headline=f"Story {i}", reporters=[reporter]), at=due - timedelta(hours=1), actor=services.COMMAND) for i in range(50)]
     for story in stories:
         for n in range(4):  # four queued versions per story, due a minute apart
             snap = dict(services.snapshot(Article.objects.get(pk=story.pk)), headline=f"{story.headline} v{n + 1}")
-            services.queue_update(story, snap, go_live_at=due + timedelta(seconds=n))
+            services.queue_update(story, snap, go_live_at=due + timedelta(seconds=n), actor=services.COMMAND)
     assert ScheduledUpdate.objects.due().count() == 200
 
     env = project_env()

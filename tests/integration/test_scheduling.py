@@ -29,13 +29,13 @@ def queue(article, headline, when, body=None, note=""):
     related = services.Related(
         reporters=draft.ordered_reporters(), tags=list(draft.tags.names()), photos=[p.photo for p in draft.inline_photos.all()]
     )
-    return services.queue_update(article, services.snapshot_of(draft, related), go_live_at=when, note=note)
+    return services.queue_update(article, services.snapshot_of(draft, related), go_live_at=when, note=note, actor=services.COMMAND)
 
 
 @pytest.mark.django_db
 def test_story_scheduled_for_ten_is_404_at_095959_and_live_at_1000_without_a_worker(client):
     with at(TEN_AM - timedelta(days=1)):
-        story = services.publish(make_story(headline="Budget session opens"), at=TEN_AM)
+        story = services.publish(make_story(headline="Budget session opens"), at=TEN_AM, actor=services.COMMAND)
         assert story.state() == "scheduled"
         assert story.published_at == TEN_AM
     with at(TEN_AM - timedelta(seconds=1)):
@@ -52,9 +52,9 @@ def test_story_scheduled_for_ten_is_404_at_095959_and_live_at_1000_without_a_wor
 @pytest.mark.django_db
 def test_expiry_takes_effect_at_read_time(client):
     with at(TEN_AM):
-        story = services.publish(make_story(headline="Flash sale"))
+        story = services.publish(make_story(headline="Flash sale"), actor=services.COMMAND)
         story.expires_at = TEN_AM + timedelta(hours=2)
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
     with at(TEN_AM + timedelta(hours=2) - timedelta(seconds=1)):
         assert client.get(story.get_absolute_url()).status_code == 200
     with at(TEN_AM + timedelta(hours=2)):
@@ -65,7 +65,7 @@ def test_expiry_takes_effect_at_read_time(client):
 @pytest.mark.django_db
 def test_scheduled_update_goes_live_once_at_its_time_and_moves_updated(client):
     with at(TEN_AM):
-        story = services.publish(make_story(headline="Cyclone nears coast"))
+        story = services.publish(make_story(headline="Cyclone nears coast"), actor=services.COMMAND)
         queue(story, "Cyclone makes landfall", TEN_AM + timedelta(hours=3), note="landfall")
     with at(TEN_AM + timedelta(hours=2, minutes=59)):
         assert apply_due_updates() == 0
@@ -84,14 +84,14 @@ def test_scheduled_update_goes_live_once_at_its_time_and_moves_updated(client):
 @pytest.mark.django_db
 def test_several_updates_apply_in_time_order_and_can_be_edited_or_cancelled():
     with at(TEN_AM):
-        story = services.publish(make_story(headline="v1"))
+        story = services.publish(make_story(headline="v1"), actor=services.COMMAND)
         third = queue(story, "v4", TEN_AM + timedelta(hours=3))
         first = queue(story, "v2", TEN_AM + timedelta(hours=1))
         second = queue(story, "v3", TEN_AM + timedelta(hours=2))
         cancelled = queue(story, "never", TEN_AM + timedelta(hours=2, minutes=30))
-        services.cancel_update(cancelled)
+        services.cancel_update(cancelled, actor=services.COMMAND)
         snap = dict(second.snapshot, headline="v3 (edited)")
-        services.edit_update(second, snap, go_live_at=second.go_live_at)
+        services.edit_update(second, snap, go_live_at=second.go_live_at, actor=services.COMMAND)
     with at(TEN_AM + timedelta(hours=4)):
         assert apply_due_updates() == 3
     story.refresh_from_db()
@@ -100,14 +100,14 @@ def test_several_updates_apply_in_time_order_and_can_be_edited_or_cancelled():
     assert [r.snapshot["headline"] for r in applied] == ["v2", "v3 (edited)", "v4"]
     assert ScheduledUpdate.objects.get(pk=cancelled.pk).applied_at is None
     with pytest.raises(ValidationError):
-        services.edit_update(first, first.snapshot, go_live_at=first.go_live_at)
+        services.edit_update(first, first.snapshot, go_live_at=first.go_live_at, actor=services.COMMAND)
     assert third.pk
 
 
 @pytest.mark.django_db
-def test_crash_mid_pass_leaves_story_unchanged_and_update_due(monkeypatch):
+def test_a_failure_mid_update_leaves_story_unchanged_and_update_due_after_its_back_off(monkeypatch):
     with at(TEN_AM):
-        story = services.publish(make_story(headline="Before"))
+        story = services.publish(make_story(headline="Before"), actor=services.COMMAND)
         update = queue(story, "After", TEN_AM + timedelta(minutes=5))
     real_save = services.save_story
 
@@ -117,11 +117,13 @@ def test_crash_mid_pass_leaves_story_unchanged_and_update_due(monkeypatch):
 
     monkeypatch.setattr(services, "save_story", save_then_crash)
     with at(TEN_AM + timedelta(minutes=6)):
-        with pytest.raises(RuntimeError):
-            apply_due_updates()
+        assert apply_due_updates() == 0  # recorded on the update, not raised
     story.refresh_from_db()
     assert story.headline == "Before"
     assert ScheduledUpdate.objects.due(TEN_AM + timedelta(minutes=6)).filter(pk=update.pk).exists()
+    update.refresh_from_db()
+    assert update.failed_attempts == 1 and update.last_error == "RuntimeError: worker killed mid-pass"
+    assert update.retry_at == TEN_AM + timedelta(minutes=7)
     monkeypatch.setattr(services, "save_story", real_save)
     with at(TEN_AM + timedelta(minutes=7)):
         assert apply_due_updates() == 1
@@ -132,7 +134,7 @@ def test_crash_mid_pass_leaves_story_unchanged_and_update_due(monkeypatch):
 @pytest.mark.django_db
 def test_publish_scheduled_command_prints_applied_count():
     with at(TEN_AM):
-        story = services.publish(make_story())
+        story = services.publish(make_story(), actor=services.COMMAND)
         queue(story, "u1", TEN_AM + timedelta(minutes=1))
         queue(story, "u2", TEN_AM + timedelta(minutes=2))
     out = StringIO()
@@ -144,15 +146,15 @@ def test_publish_scheduled_command_prints_applied_count():
 @pytest.mark.django_db
 def test_minor_fix_keeps_updated_and_real_update_moves_it(client):
     with at(TEN_AM):
-        story = services.publish(make_story(headline="Rains lash Mumbai", body="<p>Heavy rain.</p>"))
+        story = services.publish(make_story(headline="Rains lash Mumbai", body="<p>Heavy rain.</p>"), actor=services.COMMAND)
     with at(TEN_AM + timedelta(hours=1)):
         story.body = "<p>Heavy rains.</p>"
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []), minor=True)
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), minor=True, actor=services.COMMAND)
         assert Article.objects.get(pk=story.pk).updated_at == TEN_AM
     with at(TEN_AM + timedelta(hours=2)):
         story.body = "<p>Heavy rains; schools shut.</p>"
         story.correction_note = "An earlier version misstated the rainfall."
-        services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+        services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
         story.refresh_from_db()
         assert story.updated_at == TEN_AM + timedelta(hours=2)
         html = client.get(story.get_absolute_url()).content.decode()
@@ -163,10 +165,10 @@ def test_minor_fix_keeps_updated_and_real_update_moves_it(client):
 @pytest.mark.django_db
 def test_a_draft_change_does_not_move_updated_and_republish_keeps_published():
     with at(TEN_AM):
-        story = services.publish(make_story(headline="First"))
+        story = services.publish(make_story(headline="First"), actor=services.COMMAND)
     with at(TEN_AM + timedelta(hours=1)):
-        services.unpublish(story)
-        services.publish(story)
+        services.unpublish(story, actor=services.COMMAND)
+        services.publish(story, actor=services.COMMAND)
     story.refresh_from_db()
     assert story.published_at == TEN_AM  # set once
 
@@ -174,7 +176,7 @@ def test_a_draft_change_does_not_move_updated_and_republish_keeps_published():
 @pytest.mark.django_db
 def test_update_must_follow_first_publication():
     with at(TEN_AM):
-        story = services.publish(make_story(), at=TEN_AM + timedelta(days=1))
+        story = services.publish(make_story(), at=TEN_AM + timedelta(days=1), actor=services.COMMAND)
         with pytest.raises(ValidationError):
             queue(story, "too early", TEN_AM + timedelta(hours=1))
     assert make_reporter()
@@ -185,10 +187,10 @@ def test_service_refuses_a_save_from_an_older_version_with_the_forms_message():
     story = make_story(headline="First")
     seen = story.edit_version
     story.headline = "Second"
-    services.save_story(story, services.Related(story.ordered_reporters(), [], []))
+    services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
     stale = Article.objects.get(pk=story.pk)
     stale.headline = "Third"
     with pytest.raises(services.EditConflict) as refused:
-        services.save_story(stale, services.Related(stale.ordered_reporters(), [], []), expected_version=seen)
+        services.save_story(stale, services.Related(stale.ordered_reporters(), [], []), expected_version=seen, actor=services.COMMAND)
     assert "changed this story" in str(refused.value) and "headline" in str(refused.value)
     assert Article.objects.get(pk=story.pk).headline == "Second"

@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_reporter, make_story
+from tests.factories import change_story, make_reporter, make_story
 
 BODY = "<p>The council met on Monday.</p><p>It voted to keep the ferry running.</p>"
 
@@ -31,7 +31,7 @@ def editor(db):
 @pytest.fixture
 def story(db):
     article = make_story(headline="Ferry service to continue", body=BODY, reporters=[make_reporter("Asha Rao")], tags=["Kollam"])
-    return services.publish(article)
+    return services.publish(article, actor=services.COMMAND)
 
 
 def rename(article: Article, *, slug: str, headline: str | None = None, user=None) -> Article:
@@ -44,7 +44,7 @@ def rename(article: Article, *, slug: str, headline: str | None = None, user=Non
         tags=sorted(article.tags.names()),
         photos=[use.photo for use in article.inline_photos.all()],
     )
-    services.save_story(article, related, user=user)
+    services.save_story(article, related, actor=user or services.COMMAND)
     article.refresh_from_db()
     return article
 
@@ -76,7 +76,7 @@ def test_the_rss_guid_is_not_a_permalink(client, story):
 
 
 def test_wire_copy_keeps_the_wire_uri_in_ninjs_and_this_sites_key_in_feeds(client, editor, story):
-    Article.objects.filter(pk=story.pk).update(wire_uri="urn:agency:2026:ferry-4411")
+    story = change_story(story, wire_uri="urn:agency:2026:ferry-4411")
     story.refresh_from_db()
     before = identifiers(client, story)
     assert before["ninjs uri"] == "urn:agency:2026:ferry-4411"

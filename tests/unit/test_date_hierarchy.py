@@ -14,8 +14,8 @@ IST = ZoneInfo("Asia/Kolkata")
 @pytest.mark.django_db
 def test_years_months_and_days_between_first_and_last_in_ist(django_assert_max_num_queries):
     # 2024-12-31 20:00 UTC is already 2025 in IST.
-    services.publish(make_story(headline="a"), at=datetime(2024, 12, 31, 20, 0, tzinfo=ZoneInfo("UTC")))
-    services.publish(make_story(headline="b"), at=datetime(2025, 2, 3, 9, 0, tzinfo=IST))
+    services.publish(make_story(headline="a"), at=datetime(2024, 12, 31, 20, 0, tzinfo=ZoneInfo("UTC")), actor=services.COMMAND)
+    services.publish(make_story(headline="b"), at=datetime(2025, 2, 3, 9, 0, tzinfo=IST), actor=services.COMMAND)
     with django_assert_max_num_queries(1):
         years = Article.objects.datetimes("published_at", "year")
     assert [d.year for d in years] == [2025]
@@ -27,7 +27,7 @@ def test_years_months_and_days_between_first_and_last_in_ist(django_assert_max_n
 
 
 def test_admin_change_list_date_hierarchy_renders(admin_client):
-    services.publish(make_story(headline="c"), at=datetime(2023, 5, 1, 9, 0, tzinfo=IST))
-    services.publish(make_story(headline="d"), at=datetime(2025, 5, 1, 9, 0, tzinfo=IST))
+    services.publish(make_story(headline="c"), at=datetime(2023, 5, 1, 9, 0, tzinfo=IST), actor=services.COMMAND)
+    services.publish(make_story(headline="d"), at=datetime(2025, 5, 1, 9, 0, tzinfo=IST), actor=services.COMMAND)
     html = admin_client.get("/admin/articles/article/").content.decode()
     assert "published_at__year=2023" in html and "published_at__year=2024" in html and "published_at__year=2025" in html

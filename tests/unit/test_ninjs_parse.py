@@ -32,7 +32,7 @@ NINJS3_STORY = {
     "type": "text",
     "version": "3",
     "versionCreated": "2024-03-01T10:15:00+01:00",
-    "firstCreated": "2024-03-01",
+    "firstCreated": "2024-03-01T00:00:00Z",
     "embargoedUntil": "2024-03-02T06:00:00Z",
     "language": "en",
     "by": "Paulo Santalucia and Frances d'Emilio",
@@ -89,7 +89,7 @@ NINJS2_STORY = {
     "uri": "http://agency.example/2.x/story-2",
     "type": "text",
     "version": 7,  # wrong type on purpose: still read as a version
-    "versioncreated": "2023-11-05T08:00:00",  # naive: taken as UTC
+    "versioncreated": "2023-11-05T08:00:00Z",
     "firstcreated": "2023-11-05T07:30:00-05:00",
     "embargoed": "2023-11-06T00:00:00+00:00",
     "language": "it",
@@ -349,9 +349,7 @@ def test_headline_prefers_plain_over_markup_and_collapses_whitespace() -> None:
     [
         ("2024-05-01T12:00:00Z", datetime(2024, 5, 1, 12, tzinfo=UTC)),
         ("2024-05-01T14:00:00+02:00", datetime(2024, 5, 1, 12, tzinfo=UTC)),
-        ("2024-05-01T12:00:00", datetime(2024, 5, 1, 12, tzinfo=UTC)),
         ("2024-05-01T12:00:00.250Z", datetime(2024, 5, 1, 12, 0, 0, 250000, tzinfo=UTC)),
-        ("2024-05-01", datetime(2024, 5, 1, tzinfo=UTC)),
     ],
 )
 def test_dates_are_aware_utc(raw: str, expected: datetime) -> None:
@@ -401,6 +399,9 @@ def test_embargoed_until_wins_over_embargoed() -> None:
         (minimal(headlines={"value": "not a list"}), "no headline"),
         (minimal(headlines=[{"value": "   "}, {"value": 3}, "x"]), "no headline"),
         (minimal(versionCreated="yesterday"), "unparseable date in versionCreated: 'yesterday'"),
+        # No zone: never guessed (a "10:00" embargo read as UTC would go live at 15:30 IST).
+        (minimal(embargoedUntil="2024-05-01T10:00:00"), "date without a time zone in embargoedUntil: '2024-05-01T10:00:00'"),
+        (minimal(versionCreated="2024-05-01"), "date without a time zone in versionCreated: '2024-05-01'"),
         (minimal(firstCreated="2024"), "unparseable date in firstCreated: '2024'"),
         (minimal(embargoedUntil="2024-13-01T00:00:00Z"), "unparseable date in embargoedUntil: '2024-13-01T00:00:00Z'"),
         (minimal(embargoed="soon"), "unparseable date in embargoed: 'soon'"),

@@ -5,6 +5,7 @@ from datetime import timezone as dt_timezone
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from articles import services
 from articles.models import ScheduledUpdate
 from articles.schedule import LANES, OVERDUE, ScheduleItem, schedule_items, timeline_svg_data
 from core.timefmt import IST
-from tests.factories import make_story
+from tests.factories import make_story, test_setup_writes
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=IST)  # a Monday, 10:00 IST
 pytestmark = pytest.mark.urls("tests.functional.schedule_test_urls")
@@ -100,40 +101,43 @@ def test_tooltip_says_when_what_and_who():
 @pytest.fixture
 def people(db):
     users = get_user_model().objects
+    writer = users.create_user("writer", password="pw-for-tests-only", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Editor"))  # sets expiries of live stories
     return {
-        "writer": users.create_user("writer", password="pw-for-tests-only", is_staff=True),
+        "writer": writer,
         "editor": users.create_superuser("editor", "editor@example.com", "pw-for-tests-only"),
     }
 
 
 def live_story(headline, published, user=None, expires=None):
-    article = services.publish(make_story(headline=headline), at=published)
+    article = services.publish(make_story(headline=headline), at=published, actor=services.COMMAND)
     if expires:
         # As the admin form does: expires_at rides on a save, and whoever saved it set it.
         article.expires_at = expires
         related = services.Related(reporters=article.ordered_reporters(), tags=[], photos=[])
-        article = services.save_story(article, related, user=user)
+        article = services.save_story(article, related, actor=user or services.COMMAND)
     return article
 
 
 def queue(article, headline, go_live_at, user=None):
     article.headline = headline
     snap = services.snapshot_of(article, services.Related(reporters=article.ordered_reporters(), tags=[], photos=[]))
-    return services.queue_update(article, snap, go_live_at=go_live_at, user=user)
+    return services.queue_update(article, snap, go_live_at=go_live_at, actor=user or services.COMMAND)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_collects_publishes_updates_and_expiries_in_the_window(people, django_assert_max_num_queries):
     editor, writer = people["editor"], people["writer"]
     scheduled = make_story(headline="Scheduled by the editor", user=writer)
-    services.publish(scheduled, user=editor, at=NOW + timedelta(days=1))
-    services.publish(make_story(headline="Too far out"), at=NOW + timedelta(days=8))
+    services.publish(scheduled, actor=editor, at=NOW + timedelta(days=1))
+    services.publish(make_story(headline="Too far out"), at=NOW + timedelta(days=8), actor=services.COMMAND)
     live = live_story("Live story", NOW - timedelta(days=1))
     pending = queue(live, "Pending headline", NOW + timedelta(days=2), user=editor)
     late = queue(live, "Late headline", NOW - timedelta(hours=1), user=editor)
     applied = queue(live, "Applied headline", NOW + timedelta(days=3))
-    ScheduledUpdate.objects.filter(pk=applied.pk).update(applied_at=NOW)
-    services.cancel_update(queue(live, "Cancelled headline", NOW + timedelta(days=3)))
+    with test_setup_writes():
+        ScheduledUpdate.objects.filter(pk=applied.pk).update(applied_at=NOW)
+    services.cancel_update(queue(live, "Cancelled headline", NOW + timedelta(days=3)), actor=services.COMMAND)
     live_story("Expiring story", NOW - timedelta(days=1), user=writer, expires=NOW + timedelta(days=4))
     live_story("Expired already", NOW - timedelta(days=2), expires=NOW - timedelta(hours=1))
     live_story("Expires later", NOW - timedelta(days=2), expires=NOW + timedelta(days=9))
@@ -156,7 +160,7 @@ def test_collects_publishes_updates_and_expiries_in_the_window(people, django_as
 @time_machine.travel(NOW, tick=False)
 def test_publish_without_a_publisher_falls_back_to_who_last_saved(people):
     story = make_story(headline="Wire copy", user=people["writer"])
-    services.publish(story, at=NOW + timedelta(hours=5))  # e.g. the ingest command: no user
+    services.publish(story, at=NOW + timedelta(hours=5), actor=services.COMMAND)  # e.g. the ingest command: no user
     (only,) = schedule_items(NOW)
     assert only.who == "writer"
 

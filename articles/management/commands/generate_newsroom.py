@@ -9,6 +9,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 from tqdm import tqdm
 
+from articles import services
 from articles.blocks import split_blocks
 from articles.models import Article, Byline, Section
 from reporters.models import Reporter
@@ -67,11 +68,14 @@ class Command(BaseCommand):
                             published_at=published, updated_at=published + timedelta(minutes=rng.choice([0, 0, 30])),
                             edit_version=1,
                         ))
-                    created = Article.objects.bulk_create(rows)
-                    Byline.objects.bulk_create(
-                        Byline(article=a, reporter=r, position=p)
-                        for a in created
-                        for p, r in enumerate(rng.sample(reporter_rows, rng.choice([1, 1, 2, 3])))
+                    created = services.create_generated_stories(
+                        rows,
+                        lambda made: (
+                            Byline(article=a, reporter=r, position=p)
+                            for a in made
+                            for p, r in enumerate(rng.sample(reporter_rows, rng.choice([1, 1, 2, 3])))
+                        ),
+                        actor=services.COMMAND,
                     )
                     TaggedItem.objects.bulk_create(
                         TaggedItem(content_type=content_type, object_id=a.pk, tag=t)

@@ -71,8 +71,9 @@ class Command(BaseCommand):
                     body="<p>Votes were counted on Thursday for the 48 wards of the Sundernagar municipal council, "
                          "a poll that saw a record turnout of women voters.</p>"),
             story_services.Related(reporters=reporters, tags=["Sundernagar", "Civic polls"], photos=[]),
+            actor=services.COMMAND,
         )
-        story_services.publish(article, at=start - timedelta(minutes=30))
+        story_services.publish(article, at=start - timedelta(minutes=30), actor=services.COMMAND)
         blog = services.open_blog(article, actor=services.COMMAND, coverage_start=start, poll_seconds=15)
         photos = list(Photo.objects.order_by("id")[:3])
         count = 0

@@ -1,0 +1,91 @@
+"""What the services record: revisions (what readers saw) and audit entries (everything else), and the signal.
+
+Only the services call these (the rows are guarded, see articles.guard).
+"""
+from datetime import datetime
+
+from django.db import transaction
+
+from core.timefmt import machine_datetime
+
+from .actors import actor_name, source_of, user_of
+from .models import Article, AuditEntry, Revision
+from .signals import story_changed
+
+# Stored fields the audit log follows on every save (content fields are in revisions too).
+AUDITED_FIELDS = (
+    "slug", "expires_at", "language", "section", "hero_photo", "correction_note",
+    "wire_uri", "wire_version", "wire_version_created",
+)
+# Many-valued parts, compared as lists.
+AUDITED_RELATED = ("reporters", "photos")
+
+
+def snapshot(article: Article) -> dict:
+    """Everything a reader sees of a story, as plain JSON (what a revision keeps)."""
+    return {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id,
+        "reporters": [b.reporter_id for b in article.bylines.all()] if article.pk else [],
+        "tags": sorted(article.tags.names()) if article.pk else [],
+        "hero_photo": article.hero_photo_id,
+        "photos": [p.photo_id for p in article.inline_photos.all()] if article.pk else [],
+        "correction_note": article.correction_note,
+    }
+
+
+def current_snapshot(article: Article) -> dict:
+    return snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
+
+
+def announce(article_id: int, kind: str) -> None:
+    """Send story_changed once the transaction commits (caches, search and feeds follow it)."""
+    transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
+
+
+def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="") -> Revision:
+    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits."""
+    announce(article.pk, kind)
+    return Revision.objects.create(
+        article=article, kind=kind, snapshot=snap if snap is not None else current_snapshot(article),
+        edit_version=article.edit_version, created_by=user_of(actor), minor=minor, note=note[:250],
+    )
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return machine_datetime(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def record_audit(article: Article, action: str, actor, changes: dict | None = None, note: str = "") -> AuditEntry:
+    """One audit entry; `changes` maps a field name to (old, new) (made into short text here)."""
+    return AuditEntry.objects.create(
+        article=article if article.pk else None, story_id=article.pk, story_headline=article.headline[:250],
+        action=action, changes={k: [_text(old), _text(new)] for k, (old, new) in (changes or {}).items()},
+        note=note[:250], actor_user=user_of(actor), actor_name=actor_name(actor)[:150], source=source_of(actor),
+    )
+
+
+def audited_values(article: Article) -> dict:
+    """The audited fields of a story as stored (the many-valued ones by name/id, in reader order)."""
+    values = {name: getattr(article, name) for name in AUDITED_FIELDS if name not in ("section", "hero_photo")}
+    values["section"] = article.section.name if article.section_id else None
+    values["hero_photo"] = article.hero_photo_id
+    if article.pk:
+        values["reporters"] = [b.reporter.name for b in article.bylines.select_related("reporter")]
+        values["photos"] = [p.photo_id for p in article.inline_photos.all()]
+    else:
+        values["reporters"], values["photos"] = [], []
+    return values
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {key: (before.get(key), after[key]) for key in after if before.get(key) != after[key]}

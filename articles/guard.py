@@ -1,0 +1,92 @@
+"""The machine check behind "every change to a story goes through the services".
+
+Service functions are decorated with `@story_service`, which marks the running code as inside the services
+(a context variable, so threads and asyncio tasks each have their own). The guarded models (Article, Byline,
+ArticlePhoto, BodyPhoto, Revision, ScheduledUpdate, AuditEntry, ArticleSlug) refuse, outside that mark:
+
+- `Model.save()` (and so `Manager.create`, `get_or_create`, `update_or_create`, related managers' `create`),
+- `Model.delete()`,
+- `QuerySet.update()`, `.delete()`, `.bulk_create()`, `.bulk_update()` (and so a many-to-many `add`/`set`/
+  `remove`/`clear` through Byline or ArticlePhoto, which Django runs as bulk_create/delete on the through model).
+
+Not covered: raw SQL (`cursor.execute`), `Model.save_base()` called directly (as `loaddata` does), and the
+historical models migrations use. tests/services/test_guard.py enumerates every covered method for every model.
+"""
+import contextvars
+import functools
+
+from django.db import models
+
+from .errors import ServiceWriteError
+
+_inside = contextvars.ContextVar("inside_story_services", default=False)
+
+
+def inside_services() -> bool:
+    return _inside.get()
+
+
+def story_service(function):
+    """Mark a function as part of the story services: guarded rows may be written while it runs."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        token = _inside.set(True)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _inside.reset(token)
+
+    return wrapper
+
+
+class service_writes:
+    """`with service_writes():` — the same mark as a block, for the services' own helpers (and nothing else)."""
+
+    def __enter__(self):
+        self._token = _inside.set(True)
+
+    def __exit__(self, *exc):
+        _inside.reset(self._token)
+
+
+def check(model, operation: str) -> None:
+    if not _inside.get():
+        raise ServiceWriteError(
+            f"{model._meta.label}.{operation}() outside articles.services: change stories through the services."
+        )
+
+
+class GuardedQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        check(self.model, "update")
+        return super().update(**kwargs)
+
+    def delete(self):
+        check(self.model, "delete")
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        check(self.model, "bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        check(self.model, "bulk_update")
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+class GuardedModel(models.Model):
+    """A model whose rows only the story services write."""
+
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        check(type(self), "save")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        check(type(self), "delete")
+        return super().delete(*args, **kwargs)
