@@ -27,7 +27,7 @@ from reporters.models import Reporter
 
 from .guard import live_service
 from .models import LiveBlog, LiveEntry, LiveEntryByline, LiveRecord
-from .text import body_html
+from .text import body_html, has_media_figure
 
 EDITOR_PERMISSION = "articles.publish_article"
 STAMP_STEP = timedelta(microseconds=1)
@@ -216,6 +216,9 @@ def _next_stamp(blog: LiveBlog, now: datetime) -> datetime:
 def _clean_content(headline: str, body: str, photo: Photo | None) -> tuple[str, str]:
     headline = " ".join((headline or "").split())[:200]
     body = sanitize_body(body_html(body or ""))
+    if has_media_figure(body):
+        raise ValidationError({"body": "Photos, galleries and embeds placed in the text are for stories; "
+                                       "give an entry its photo in the Photo field."})
     if not body and photo is None:
         raise ValidationError({"body": "An entry needs some text or a photo."})
     return headline, body

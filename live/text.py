@@ -10,6 +10,8 @@ import re
 from core.sanitize import BODY_TAGS
 
 _HAS_TAG = re.compile(r"</?\s*(" + "|".join(sorted(BODY_TAGS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# A story body's media reference (articles/body_media.py): entries do not render these yet.
+_MEDIA_FIGURE = re.compile(r"<figure\b[^>]*\bdata-(?:photo|gallery|embed)=", re.IGNORECASE)
 _URL = re.compile(r"(https?://[^\s<]+[^\s<.,;:!?)\]])")
 
 
@@ -30,3 +32,7 @@ def body_html(text: str) -> str:
         elif chunk:
             blocks.append("<p>" + "<br>".join(_inline(line) for line in chunk.split("\n")) + "</p>")
     return "".join(blocks)
+
+
+def has_media_figure(html_text: str) -> bool:
+    return bool(_MEDIA_FIGURE.search(html_text or ""))

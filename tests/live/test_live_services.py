@@ -44,6 +44,15 @@ def test_an_entry_needs_text_or_a_photo_and_a_reporter():
     assert entry.photo.credit.name == "PTI"
 
 
+def test_story_body_media_figures_are_refused_in_entries_with_a_clear_error():
+    _, blog, editor = live_story()
+    photo = make_photo()
+    with pytest.raises(ValidationError) as refused:
+        post(blog, editor, f'<p>See</p><figure data-photo="{photo.pk}"><figcaption>x</figcaption></figure>')
+    assert "Photo field" in str(refused.value)
+    assert not LiveEntry.objects.exists()
+
+
 def test_reporters_post_only_to_blogs_opened_to_them():
     opened = member("Reporter", "ritu", "Ritu Sharma")
     stranger = member("Reporter", "sam", "Sam Menon")
