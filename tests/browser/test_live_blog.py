@@ -37,7 +37,7 @@ def open_blog():
     reporter.save()
     story = make_story(headline="Counting day: results as they come", reporters=[reporter],
                        body="<p>Votes are being counted across 543 constituencies.</p>")
-    story = story_services.publish(story, at=timezone.now() - timedelta(hours=3))
+    story = story_services.publish(story, at=timezone.now() - timedelta(hours=3), actor=story_services.COMMAND)
     blog = services.open_blog(story, actor=editor, coverage_start=timezone.now() - timedelta(hours=2),
                               reporters=[ritu], poll_seconds=POLL_SECONDS)
     for n in range(8):  # enough earlier entries that the reader scrolls into the stream
