@@ -55,7 +55,7 @@ class LiveEntryFeed(Feed):
         return entry_label(entry, 20)
 
     def item_description(self, entry):
-        return entry.body
+        return entry.reader_body()  # photos, galleries and embeds rendered as on the page
 
     def item_link(self, entry):
         return settings.SITE_URL + reverse("live:entry", args=[entry.blog.article.slug, entry.pk])

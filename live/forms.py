@@ -38,7 +38,9 @@ class EntryForm(forms.Form):
     headline = forms.CharField(required=False, max_length=200)
     body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text="Blank lines separate paragraphs; “## ” starts a subheading; links are made "
-                                     "from https:// addresses. HTML (as in a story body) works too.")
+                                     "from https:// addresses; a YouTube, X, Instagram or Facebook address alone "
+                                     "in a paragraph is embedded. HTML (as in a story body) works too, its photo, gallery and "
+                                     "embed figures included: <figure data-photo=\"12\"></figure>.")
     reporters = forms.ModelMultipleChoiceField(queryset=Reporter.objects.all(), required=False,
                                                help_text="Default: you.")
     photo = forms.ModelChoiceField(queryset=Photo.objects.none(), required=False, empty_label="No photo")

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from articles.body_media import MEDIA_KINDS, render_blocks
 from articles.models import Article
 from core.timefmt import reader_datetime
 from photos.models import Photo
@@ -65,6 +67,9 @@ class LiveEntryQuerySet(GuardedQuerySet):
         return self.select_related("photo__credit").prefetch_related(
             models.Prefetch("bylines", queryset=LiveEntryByline.objects.select_related("reporter")),
             "photo__renditions",
+            # The photos placed in the bodies (articles.body_media), with credits and renditions: two queries.
+            models.Prefetch("body_photo_links", queryset=LiveEntryPhoto.objects.select_related("photo__credit")),
+            "body_photo_links__photo__renditions",
         ).order_by("-posted_at", "-id")
 
 
@@ -73,6 +78,8 @@ class LiveEntry(GuardedModel):
     posted_at = models.DateTimeField(help_text="The instant readers see this entry (IST); a future instant schedules it.")
     headline = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True, help_text="Sanitized HTML (core.sanitize), like a story body.")
+    # The body read at save time by articles.body_media.prepare (its media figures as photo/gallery/embed blocks).
+    body_blocks = models.JSONField(default=list, blank=True, editable=False)
     photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="live_entries")
     reporters = models.ManyToManyField(Reporter, through="LiveEntryByline", related_name="live_entries")
     pinned = models.BooleanField(default=False)
@@ -105,6 +112,16 @@ class LiveEntry(GuardedModel):
     def ordered_reporters(self) -> list[Reporter]:
         return [byline.reporter for byline in self.bylines.all()]
 
+    def body_photos(self) -> dict:
+        """The photos the body places, by id (prefetched by for_stream())."""
+        return {link.photo_id: link.photo for link in self.body_photo_links.all()}
+
+    def reader_body(self) -> str:
+        """The body as readers see it: media figures rendered like a story body's, from prefetched photos."""
+        if not any(block.get("kind") in MEDIA_KINDS for block in self.body_blocks or []):
+            return mark_safe(self.body)  # sanitized at save (live.services)
+        return mark_safe("".join(block["html"] for block in render_blocks(self.body_blocks, self.body_photos())))
+
     def anchor(self) -> str:
         return f"entry-{self.pk}"
 
@@ -122,6 +139,25 @@ class LiveEntryByline(GuardedModel):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["entry", "reporter"], name="one_live_byline_per_reporter")]
+
+
+class LiveEntryPhoto(GuardedModel):
+    """A photo an entry's body shows (placed alone or in a gallery), written at save time from the body's references,
+    like articles.BodyPhoto: pages prefetch these, Photo.story_ids finds the blog through them, and PROTECT keeps
+    a placed photo from being deleted."""
+
+    entry = models.ForeignKey(LiveEntry, on_delete=models.CASCADE, related_name="body_photo_links")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="live_body_uses")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["entry", "photo"], name="one_live_body_use_per_photo")]
+
+    def __str__(self) -> str:
+        return f"{self.photo} in {self.entry}"
 
 
 class LiveRecord(GuardedModel):

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import actors
+from articles import actors, body_media
 from articles.actors import SystemActor
 from articles.services import follow_live_entry
 from core import pagecache
@@ -26,8 +26,8 @@ from photos.models import Photo
 from reporters.models import Reporter
 
 from .guard import live_service
-from .models import LiveBlog, LiveEntry, LiveEntryByline, LiveRecord
-from .text import body_html, has_media_figure
+from .models import LiveBlog, LiveEntry, LiveEntryByline, LiveEntryPhoto, LiveRecord
+from .text import body_html
 
 EDITOR_PERMISSION = "articles.publish_article"
 STAMP_STEP = timedelta(microseconds=1)
@@ -213,15 +213,27 @@ def _next_stamp(blog: LiveBlog, now: datetime) -> datetime:
     return stamp
 
 
-def _clean_content(headline: str, body: str, photo: Photo | None) -> tuple[str, str]:
+def _clean_content(headline: str, body: str, photo: Photo | None) -> tuple[str, str, list[dict]]:
+    """The headline, the stored body and its blocks: the story body's machinery (articles.body_media), so photos,
+    galleries and embeds placed in an entry are read, normalised and checked exactly as in a story."""
     headline = " ".join((headline or "").split())[:200]
-    body = sanitize_body(body_html(body or ""))
-    if has_media_figure(body):
-        raise ValidationError({"body": "Photos, galleries and embeds placed in the text are for stories; "
-                                       "give an entry its photo in the Photo field."})
+    body, blocks = body_media.prepare(sanitize_body(body_html(body or "")))
+    try:
+        body_media.check_photos(blocks)
+    except ValidationError as error:
+        raise ValidationError({"body": error.messages}) from error
     if not body and photo is None:
         raise ValidationError({"body": "An entry needs some text or a photo."})
-    return headline, body
+    return headline, body, blocks
+
+
+def _write_body_photos(entry: LiveEntry) -> None:
+    """The photos the body shows as LiveEntryPhoto rows (pages prefetch them; they protect the photos)."""
+    LiveEntryPhoto.objects.filter(entry=entry).delete()
+    LiveEntryPhoto.objects.bulk_create(
+        LiveEntryPhoto(entry=entry, photo_id=pk, position=i)
+        for i, pk in enumerate(body_media.photo_ids(entry.body_blocks))
+    )
 
 
 def _reporters_for(actor, reporters) -> list[Reporter]:
@@ -269,18 +281,19 @@ def post_entry(blog: LiveBlog, *, actor, body: str, headline: str = "", reporter
     now = timezone.now()
     if blog.has_ended(now):
         raise CoverageEnded("Coverage of this blog has ended; an editor can reopen it (clear “coverage end”).")
-    headline, body = _clean_content(headline, body, photo)
+    headline, body, blocks = _clean_content(headline, body, photo)
     chosen = _reporters_for(actor, reporters)
     scheduled = post_at is not None and post_at > now
     backdated = post_at is not None and not scheduled and isinstance(actor, SystemActor)
     posted_at = post_at if scheduled or backdated else now
-    entry = LiveEntry(blog=blog, posted_at=posted_at, headline=headline, body=body, photo=photo, pinned=False,
-                      key_event=key_event, created_by=_user(actor))
+    entry = LiveEntry(blog=blog, posted_at=posted_at, headline=headline, body=body, body_blocks=blocks, photo=photo,
+                      pinned=False, key_event=key_event, created_by=_user(actor))
     entry.stamp = posted_at if scheduled else _next_stamp(blog, now)
     if pinned:
         _unpin_others(blog, None, now, actor)
         entry.pinned = True
     entry.save()
+    _write_body_photos(entry)
     _write_bylines(entry, chosen)
     _record(blog, LiveRecord.Action.SCHEDULED if scheduled else LiveRecord.Action.POSTED, actor, entry=entry)
     if not scheduled:
@@ -307,13 +320,13 @@ def edit_entry(entry: LiveEntry, *, actor, expected_version: int | None, body: s
     if expected_version is not None and current.version != expected_version:
         raise LiveEditConflict(current)
     now = timezone.now()
-    headline, body = _clean_content(headline, body, photo)
+    headline, body, blocks = _clean_content(headline, body, photo)
     chosen = _reporters_for(actor, reporters)
     was_visible = current.posted_at <= now
     if not was_visible and post_at is not None:
         current.posted_at = max(post_at, now)
     content_changed = (current.headline, current.body, current.photo_id) != (headline, body, getattr(photo, "pk", None))
-    current.headline, current.body, current.photo = headline, body, photo
+    current.headline, current.body, current.body_blocks, current.photo = headline, body, blocks, photo
     if key_event is not None:
         current.key_event = key_event
     if was_visible and content_changed:
@@ -321,6 +334,7 @@ def edit_entry(entry: LiveEntry, *, actor, expected_version: int | None, body: s
     current.version += 1
     current.stamp = _visible_stamp(blog, current, now)
     current.save()
+    _write_body_photos(current)
     _write_bylines(current, chosen)
     _record(blog, LiveRecord.Action.EDITED, actor, entry=current)
     if current.posted_at <= now:

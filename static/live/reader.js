@@ -29,7 +29,10 @@
   function fragment(html) {
     const template = document.createElement("template");
     template.innerHTML = html.trim();
-    return template.content.firstElementChild;
+    const node = template.content.firstElementChild;
+    // Galleries and embed facades placed in the entry (static/articles/body-media.js), as in a story body.
+    if (node && window.newsroomBodyMedia) window.newsroomBodyMedia(node);
+    return node;
   }
 
   function pinnedCopy(html) {

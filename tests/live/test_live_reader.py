@@ -163,23 +163,36 @@ def test_a_new_entry_does_not_purge_the_page_cache(client, settings, django_capt
 def test_first_page_of_a_2000_entry_blog_costs_a_constant_number_of_queries(client):
     from django.core.cache import cache
 
+    from articles import body_media
     from live.guard import live_service
-    from live.models import LiveEntry, LiveEntryByline
+    from live.models import LiveEntry, LiveEntryByline, LiveEntryPhoto
     from tests.factories import make_reporter
 
     article, blog, editor = live_story()
     reporter = make_reporter()
     photo = make_photo()
 
+    placed = [make_photo(credit=credit, name=f"placed-{credit}.jpg") for credit in ("AP", "PTI", "Reuters")]
+    # Every third entry places photos in its body, as the story body does (a photo, and a gallery of all three).
+    media_body, media_blocks = body_media.prepare(
+        f'<p>Scene</p><figure data-photo="{placed[0].pk}"></figure>'
+        f'<figure data-gallery="{",".join(str(p.pk) for p in placed)}"></figure>'
+    )
+
     @live_service
     def bulk(count, start):
         now = timezone.now() - timedelta(hours=1)
         rows = LiveEntry.objects.bulk_create(
-            LiveEntry(blog=blog, posted_at=now + timedelta(seconds=n), stamp=now + timedelta(seconds=n), body=f"<p>{n}</p>",
+            LiveEntry(blog=blog, posted_at=now + timedelta(seconds=n), stamp=now + timedelta(seconds=n),
+                      body=media_body if n % 3 == 0 else f"<p>{n}</p>", body_blocks=media_blocks if n % 3 == 0 else [],
                       key_event=n % 50 == 0, photo=photo if n % 7 == 0 else None)
             for n in range(start, start + count)
         )
         LiveEntryByline.objects.bulk_create(LiveEntryByline(entry=row, reporter=reporter) for row in rows)
+        LiveEntryPhoto.objects.bulk_create(
+            LiveEntryPhoto(entry=row, photo=picture, position=i)
+            for row in rows if row.body_blocks for i, picture in enumerate(placed)
+        )
 
     def measure():
         cache.clear()
@@ -189,6 +202,7 @@ def test_first_page_of_a_2000_entry_blog_costs_a_constant_number_of_queries(clie
 
     bulk(20, 0)
     small = measure()
+    assert 'class="body-photo' in client.get(article.get_absolute_url()).content.decode()
     bulk(1980, 20)
     assert LiveEntry.objects.filter(blog=blog).count() == 2000
     assert measure() == small

@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article
 from live import services
 from live.guard import LiveWriteError
-from live.models import LiveBlog, LiveEntry, LiveEntryByline, LiveRecord
+from live.models import LiveBlog, LiveEntry, LiveEntryByline, LiveEntryPhoto, LiveRecord
 from tests.factories import make_photo, make_reporter
 from tests.live.support import live_story, member, post
 
@@ -44,12 +44,11 @@ def test_an_entry_needs_text_or_a_photo_and_a_reporter():
     assert entry.photo.credit.name == "PTI"
 
 
-def test_story_body_media_figures_are_refused_in_entries_with_a_clear_error():
+def test_a_body_placing_a_photo_not_in_the_library_is_refused_with_a_clear_error():
     _, blog, editor = live_story()
-    photo = make_photo()
     with pytest.raises(ValidationError) as refused:
-        post(blog, editor, f'<p>See</p><figure data-photo="{photo.pk}"><figcaption>x</figcaption></figure>')
-    assert "Photo field" in str(refused.value)
+        post(blog, editor, '<p>See</p><figure data-photo="999999"><figcaption>x</figcaption></figure>')
+    assert "999999" in str(refused.value) and "photo library" in str(refused.value)
     assert not LiveEntry.objects.exists()
 
 
@@ -145,6 +144,7 @@ def test_rows_are_written_only_through_the_services():
         lambda: LiveEntry.objects.bulk_update([entry], ["pinned"]),
         lambda: LiveBlog.objects.filter(pk=blog.pk).update(poll_seconds=1),
         lambda: LiveEntryByline.objects.filter(entry=entry).delete(),
+        lambda: LiveEntryPhoto.objects.create(entry=entry, photo=make_photo()),
         lambda: LiveRecord.objects.create(blog=blog, action="posted", actor_name="x"),
     ):
         with pytest.raises(LiveWriteError):
