@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from articles import actors, body_media
 from articles.actors import SystemActor
+from articles.models import Article
 from articles.services import follow_live_entry
 from core import pagecache
 from core.sanitize import sanitize_body
@@ -389,3 +391,23 @@ def remove_entry(entry: LiveEntry, *, actor) -> LiveEntry:
     current.save(update_fields=["removed_at", "pinned", "version", "stamp"])
     _record(blog, LiveRecord.Action.REMOVED, actor, entry=current)
     return current
+
+
+def follow_due_entries(now: datetime | None = None) -> int:
+    """Scheduled entries whose instant has come move their story's stored Updated (so the JSON-LD dateModified,
+    ninjs versionCreated and feeds that read it follow); returns how many stories moved.
+
+    Run by every scheduler pass (articles.scheduler.register_pass_hook, live.apps). An entry posted now already
+    moved it in post_entry; this finds the stories whose latest visible entry is later than their Updated, one
+    query, and moves them forward only (follow_live_entry), so passes racing or repeating change nothing twice.
+    """
+    now = now or timezone.now()
+    behind = list(
+        LiveEntry.objects.visible(now)
+        .filter(blog__article__status=Article.Status.PUBLISHED, posted_at__gt=F("blog__article__published_at"))
+        .filter(Q(blog__article__updated_at__isnull=True) | Q(posted_at__gt=F("blog__article__updated_at")))
+        .values("blog__article_id").annotate(latest=Max("posted_at")).order_by("blog__article_id")
+    )
+    for row in behind:
+        follow_live_entry(row["blog__article_id"], row["latest"])
+    return len(behind)
