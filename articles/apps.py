@@ -20,7 +20,9 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from core import pagecache
 
-        from . import photo_uses, signals  # noqa: F401
+        from . import cache_keys, photo_uses, signals  # noqa: F401
+
+        cache_keys.register()
 
         # The page cache cuts a page's lifetime to this instant; core asks through its hook, never imports us.
         pagecache.register_next_instant(next_visibility_change)

@@ -10,7 +10,7 @@ from taggit.models import Tag
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
-from . import actors
+from . import actors, cache_keys
 from .body_media import render_blocks
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
@@ -77,6 +77,7 @@ def follows_old_listing_slug(kind: str, view):
 def home(request):
     page = _page(request, Article.objects.live().for_listing())
     stories = list(page.object_list)
+    cache_keys.show(cache_keys.HOME, cache_keys.card_keys(stories))
     lead = stories[0] if stories and page.number == 1 else None
     return render(
         request,
@@ -89,6 +90,7 @@ def home(request):
 def section(request, slug):
     section = _current(Section, ListingSlug.Kind.SECTION, slug)
     page = _page(request, Article.objects.live().filter(section=section).for_listing())
+    cache_keys.show(cache_keys.section(section.pk), cache_keys.card_keys(page.object_list))
     return render(request, "articles/listing.html", {"page": page, "title": section.name, "section": section})
 
 
@@ -96,6 +98,7 @@ def section(request, slug):
 def reporter(request, slug):
     reporter = _current(Reporter, ListingSlug.Kind.REPORTER, slug)
     page = _page(request, Article.objects.live().filter(bylines__reporter=reporter).for_listing())
+    cache_keys.show(cache_keys.reporter(reporter.pk), cache_keys.card_keys(page.object_list))
     return render(request, "articles/reporter.html", {"page": page, "title": reporter.name, "reporter": reporter})
 
 
@@ -103,6 +106,7 @@ def reporter(request, slug):
 def tag(request, slug):
     tag = _current(Tag, ListingSlug.Kind.TAG, slug)
     page = _page(request, Article.objects.live().filter(tags__slug=slug).for_listing())
+    cache_keys.show(cache_keys.tag(tag.pk), cache_keys.card_keys(page.object_list))
     return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
 
 
@@ -119,7 +123,12 @@ def article_detail(request, slug):
     article = Article.objects.live().for_page().filter(slug=slug).first()
     if article is None:
         return moved_story(request, slug, lambda story: story.get_absolute_url())
-    return render(request, "articles/detail.html", _article_context(article))
+    context = _article_context(article)
+    cache_keys.show(
+        cache_keys.page_keys(article), cache_keys.card_keys(context["related"]), cache_keys.RECENT,
+        *(key for story in context["most_recent"] for key in (cache_keys.story(story.pk), cache_keys.section(story.section_id))),
+    )
+    return render(request, "articles/detail.html", context)
 
 
 @staff_member_required

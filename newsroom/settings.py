@@ -237,9 +237,16 @@ INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
 
-# Page cache (core/pagecache.py): anonymous public pages, purged on every change they could show.
+# Page cache (core/pagecache.py): anonymous public pages, purged by the keys of what they show.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "5"))
+# A purger (core/purgers.py) sends every purge to the CDN too; with one, the CDN may keep pages for minutes.
+PAGE_CACHE_PURGER = os.environ.get("PAGE_CACHE_PURGER", "")
+PAGE_CACHE_PURGER_URL = os.environ.get("PAGE_CACHE_PURGER_URL", "")
+PAGE_CACHE_PURGER_TOKEN = os.environ.get("PAGE_CACHE_PURGER_TOKEN", "")
+PAGE_CACHE_PURGER_SERVICE = os.environ.get("PAGE_CACHE_PURGER_SERVICE", "")
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300" if PAGE_CACHE_PURGER else "5"))
+# After a soft purge one request re-renders a page while the others get the previous copy for at most this long.
+PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
 
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from ads.placement import body_with_inline_ad
 from ads.services import inline_rules, slot_map
+from core.pagecache import add_keys
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ def ad_slot(context, key: str):
     serve URL for it on each view. The page's section (the `section` in the context, if any) goes with it for
     targeting.
     """
+    add_keys("ads")  # a slot or house creative saved purges the pages holding slots (ads.apps)
     slot = slot_map().get(key)
     if slot is None:
         return ""
@@ -33,4 +35,5 @@ def with_inline_ads(blocks):
     Ads place themselves: the story's view passes plain blocks and the template asks this tag, so articles
     never imports ads. ``{% with_inline_ads body as body %}``
     """
+    add_keys("ads")
     return body_with_inline_ad(blocks, inline_rules())
