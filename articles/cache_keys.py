@@ -1,8 +1,10 @@
 """Which page-cache keys a page shows and which a change purges (core.pagecache; docs/production.md lists them).
 
-Keys: story:<id> (the story, and every card or rail line showing it), section:<id>, reporter:<id>, tag:<id>
-(the thing itself, and membership of its listing and feed), photo:<id>, listing:home (the home page's and the
-site feed's membership), listing:recent (the "Most recent" rail on every story page), nav, sitemap.
+Keys: story:<id> (the story, and every card or rail line showing it), section:<id>, reporter:<id>, tag:<id> (the
+thing itself: its name on cards, bylines, its page), section:<id>:stories, reporter:<id>:stories,
+tag:<id>:stories (which stories its listing, its feed and the related stories of its stories show), photo:<id>,
+listing:home (the home page's and the site feed's stories), listing:recent (the "Most recent" rail on every story
+page), nav, sitemap.
 
 A story change purges story:<id> and the sitemaps, softly (readers may get the previous copy for the seconds one
 request takes to re-render). What appears where changes only when a story goes live, leaves (unpublished, back to
@@ -48,6 +50,11 @@ def photo(pk) -> str:
     return f"photo:{pk}"
 
 
+def stories_of(key: str) -> str:
+    """Which stories are listed under a section, reporter or tag (not its name)."""
+    return f"{key}:stories"
+
+
 # ------------------------------------------------------------------------------------- what pages show
 
 def card_keys(stories) -> set[str]:
@@ -62,9 +69,11 @@ def card_keys(stories) -> set[str]:
 
 
 def page_keys(article: Article) -> set[str]:
-    """The story page (and its export): everything for_page() prefetched."""
+    """The story page (and its export): everything for_page() prefetched, and what its related stories come from
+    (the newest of its section and of its tags)."""
     keys = card_keys([article])
-    keys |= {tag(t.pk) for t in article.tags.all()}
+    keys |= {tag(t.pk) for t in article.tags.all()} | {stories_of(tag(t.pk)) for t in article.tags.all()}
+    keys.add(stories_of(section(article.section_id)))
     keys |= {photo(p.photo_id) for p in article.inline_photos.all()}
     keys |= {photo(p.photo_id) for p in article.body_photo_links.all()}
     return keys
@@ -85,9 +94,9 @@ def show(*keys) -> None:
 # ---------------------------------------------------------------------------------------- what changes purge
 
 def _memberships(section_id, reporter_ids, tag_ids) -> set[str]:
-    keys = {reporter(pk) for pk in reporter_ids} | {tag(pk) for pk in tag_ids}
+    keys = {stories_of(reporter(pk)) for pk in reporter_ids} | {stories_of(tag(pk)) for pk in tag_ids}
     if section_id:
-        keys.add(section(section_id))
+        keys.add(stories_of(section(section_id)))
     return keys
 
 
@@ -100,15 +109,17 @@ def memberships_now(article_id: int) -> set[str]:
     return _memberships(section_id, reporter_ids, tag_ids)
 
 
-def memberships_before(article_id: int) -> set[str]:
-    snapshots = Revision.objects.filter(article_id=article_id).order_by("-id").values_list("snapshot", flat=True)[:2]
-    keys, tag_names = set(), set()
-    for snap in snapshots:
-        keys |= _memberships(snap.get("section"), snap.get("reporters", ()), ())
-        tag_names |= set(snap.get("tags", ()))
-    if tag_names:
-        keys |= {tag(pk) for pk in Tag.objects.filter(name__in=tag_names).values_list("pk", flat=True)}
-    return keys
+def memberships_before(article_id: int) -> list[set[str]]:
+    """The memberships of the story's last two revisions (newest first)."""
+    snapshots = list(
+        Revision.objects.filter(article_id=article_id).order_by("-id").values_list("snapshot", flat=True)[:2]
+    )
+    names = {name for snap in snapshots for name in snap.get("tags", ())}
+    tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
+    return [
+        _memberships(snap.get("section"), snap.get("reporters", ()), (tag_ids[n] for n in snap.get("tags", ()) if n in tag_ids))
+        for snap in snapshots
+    ]
 
 
 def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
@@ -116,8 +127,9 @@ def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
     keys = {story(article_id), SITEMAP, pagecache.SCHEDULE}
     now, before = memberships_now(article_id), memberships_before(article_id)
     if kind in HARD_KINDS:
-        return keys | now | before | {HOME, RECENT}, True
-    return keys | (now ^ before), False
+        return keys.union(now, *before, {HOME, RECENT}), True
+    # The latest revision is this change's when it changed content, else the state before it.
+    return keys.union(*(now ^ snap for snap in before)), False
 
 
 def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:

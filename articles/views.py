@@ -90,7 +90,8 @@ def home(request):
 def section(request, slug):
     section = _current(Section, ListingSlug.Kind.SECTION, slug)
     page = _page(request, Article.objects.live().filter(section=section).for_listing())
-    cache_keys.show(cache_keys.section(section.pk), cache_keys.card_keys(page.object_list))
+    key = cache_keys.section(section.pk)
+    cache_keys.show(key, cache_keys.stories_of(key), cache_keys.card_keys(page.object_list))
     return render(request, "articles/listing.html", {"page": page, "title": section.name, "section": section})
 
 
@@ -98,7 +99,8 @@ def section(request, slug):
 def reporter(request, slug):
     reporter = _current(Reporter, ListingSlug.Kind.REPORTER, slug)
     page = _page(request, Article.objects.live().filter(bylines__reporter=reporter).for_listing())
-    cache_keys.show(cache_keys.reporter(reporter.pk), cache_keys.card_keys(page.object_list))
+    key = cache_keys.reporter(reporter.pk)
+    cache_keys.show(key, cache_keys.stories_of(key), cache_keys.card_keys(page.object_list))
     return render(request, "articles/reporter.html", {"page": page, "title": reporter.name, "reporter": reporter})
 
 
@@ -106,7 +108,8 @@ def reporter(request, slug):
 def tag(request, slug):
     tag = _current(Tag, ListingSlug.Kind.TAG, slug)
     page = _page(request, Article.objects.live().filter(tags__slug=slug).for_listing())
-    cache_keys.show(cache_keys.tag(tag.pk), cache_keys.card_keys(page.object_list))
+    key = cache_keys.tag(tag.pk)
+    cache_keys.show(key, cache_keys.stories_of(key), cache_keys.card_keys(page.object_list))
     return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
 
 

@@ -107,11 +107,11 @@ class StoryFeed(Feed):
 
     def items(self, obj):
         items = list(self.stories(obj).for_listing().with_body_photos().prefetch_related("tags")[:FEED_SIZE])
-        cache_keys.show(self.membership_key(obj), (key for item in items for key in cache_keys.page_keys_of_feed_item(item)))
+        cache_keys.show(self.membership_keys(obj), (key for item in items for key in cache_keys.page_keys_of_feed_item(item)))
         return items
 
-    def membership_key(self, obj) -> str:
-        return cache_keys.HOME
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.HOME]
 
     def title(self, obj):
         return clean_text(self.plain_title(obj))
@@ -188,8 +188,8 @@ class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
         return Section.objects.get(slug=slug)
 
-    def membership_key(self, obj) -> str:
-        return cache_keys.section(obj.pk)
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.section(obj.pk), cache_keys.stories_of(cache_keys.section(obj.pk))]
 
     def stories(self, obj):
         return Article.objects.live().filter(section=obj)
@@ -210,8 +210,8 @@ class ReporterFeed(StoryFeed):
     def get_object(self, request, slug):
         return Reporter.objects.get(slug=slug)
 
-    def membership_key(self, obj) -> str:
-        return cache_keys.reporter(obj.pk)
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.reporter(obj.pk), cache_keys.stories_of(cache_keys.reporter(obj.pk))]
 
     def stories(self, obj):
         return Article.objects.live().filter(bylines__reporter=obj)
@@ -232,8 +232,8 @@ class TagFeed(StoryFeed):
     def get_object(self, request, slug):
         return Tag.objects.get(slug=slug)
 
-    def membership_key(self, obj) -> str:
-        return cache_keys.tag(obj.pk)
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.tag(obj.pk), cache_keys.stories_of(cache_keys.tag(obj.pk))]
 
     def stories(self, obj):
         return Article.objects.live().filter(tags__slug=obj.slug)
