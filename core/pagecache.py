@@ -294,6 +294,10 @@ class PageCacheMiddleware:
         lock = LOCK_KEY.format(page=key)
         if cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS):
             try:
+                # The lock may have just been let go by a request that stored a fresh copy since we looked.
+                entry = cache.get(key)
+                if _state(entry, _now()) == "fresh":
+                    return _served(entry, "hit")
                 return self._render_and_store(request, key)
             finally:
                 cache.delete(lock)

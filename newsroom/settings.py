@@ -155,7 +155,7 @@ else:
     # they all read (docs/decisions.md, "A cache every process shares"): files in one directory.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "core.filecache.FileCache",  # FileBasedCache with an atomic add
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".local" / "cache")),
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
         }

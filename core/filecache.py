@@ -1,0 +1,33 @@
+"""Django's file cache with an atomic `add`, for the embedded default (several processes, one directory).
+
+Django's FileBasedCache.add checks and then writes, so two processes can both "add" the same key. Here the value
+is written to a temporary file and linked to the key's name: `os.link` fails if the name exists, so exactly one
+of several racing processes adds it. That makes `add` a lock (the page cache's re-render lock, ad tickets' once-only
+use) as on Redis. One gap remains: when the existing entry has expired, it is removed and the link tried once
+more, and a process removing an expired entry by name can race another that has just replaced it.
+"""
+import os
+import tempfile
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+
+
+class FileCache(FileBasedCache):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._createdir()
+        fname = self._key_to_file(key, version)
+        fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+        try:
+            with open(fd, "wb") as f:
+                self._write_content(f, timeout, value)
+            for _ in range(2):
+                try:
+                    os.link(tmp_path, fname)
+                    return True
+                except FileExistsError:
+                    if self.has_key(key, version):  # has_key removes an expired entry
+                        return False
+            return False
+        finally:
+            os.remove(tmp_path)
