@@ -69,14 +69,17 @@ def card_keys(stories) -> set[str]:
 
 
 def page_keys(article: Article) -> set[str]:
-    """The story page (and its export): everything for_page() prefetched, and what its related stories come from
-    (the newest of its section and of its tags)."""
+    """The story page (and its export): everything for_page() prefetched."""
     keys = card_keys([article])
-    keys |= {tag(t.pk) for t in article.tags.all()} | {stories_of(tag(t.pk)) for t in article.tags.all()}
-    keys.add(stories_of(section(article.section_id)))
+    keys |= {tag(t.pk) for t in article.tags.all()}
     keys |= {photo(p.photo_id) for p in article.inline_photos.all()}
     keys |= {photo(p.photo_id) for p in article.body_photo_links.all()}
     return keys
+
+
+def related_sources(article: Article) -> set[str]:
+    """What a story's related stories come from: the newest of its section and of its tags."""
+    return {stories_of(section(article.section_id))} | {stories_of(tag(t.pk)) for t in article.tags.all()}
 
 
 def page_keys_of_feed_item(article: Article) -> set[str]:

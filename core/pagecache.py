@@ -205,6 +205,72 @@ def next_scheduled_instant(schedule_token: str) -> datetime | None:
     return upcoming
 
 
+# ---------------------------------------------------------------------------------------------- fragments
+
+FRAGMENT_KEY = "pagecache:fragment:{name}"
+
+
+def fragment(name: str, build: Callable[[], object]):
+    """A part of a page (a story with its prefetches, a rendered rail, a card) kept under the same keys as pages.
+
+    `build()` names what it shows with add_keys(), as a page does; the value is kept while all those keys are
+    current and until the next scheduled instant, like a page, and the page using it carries its keys. Only while
+    the page cache is on (PAGE_CACHE_SECONDS), so a render with it off is a plain render.
+    """
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    found = kept_fragments([name])
+    if name in found:
+        return found[name]
+    return store_fragment(name, build)
+
+
+def kept_fragments(names: list[str]) -> dict:
+    """The fragments among `names` that are kept and current (two cache round trips however many)."""
+    if not settings.PAGE_CACHE_SECONDS or not names:
+        return {}
+    entries = cache.get_many([FRAGMENT_KEY.format(name=name) for name in names])
+    now = _now()
+    entries = {name: entries[FRAGMENT_KEY.format(name=name)] for name in names
+               if FRAGMENT_KEY.format(name=name) in entries and now < entries[FRAGMENT_KEY.format(name=name)][1]}
+    wanted = {TOKEN_KEY.format(name=key) for entry in entries.values() for key in entry[0]}
+    tokens = cache.get_many(list(wanted))
+    current = {}
+    for name, (page_tokens, _, value) in entries.items():
+        if all(tokens.get(TOKEN_KEY.format(name=key)) == token for key, token in page_tokens.items()):
+            add_keys(page_tokens.keys())
+            current[name] = value
+    return current
+
+
+def store_fragment(name: str, build: Callable[[], object]):
+    """Build a fragment, naming its keys, and keep it (see fragment())."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    cache_key = FRAGMENT_KEY.format(name=name)
+    started = _now()
+    collected = {ALL}
+    reset = _collecting.set(collected)
+    try:
+        value = build()
+    finally:
+        _collecting.reset(reset)
+    add_keys(collected)
+    if value is None:
+        return None  # nothing found is not kept: what would name the change that makes it something?
+    names = sorted(collected)
+    tokens = current_tokens([*names, SCHEDULE])
+    if tokens and not any(token_time(tokens[key]) >= started for key in names):
+        now = _now()
+        valid_until = now + settings.PAGE_CACHE_SECONDS
+        upcoming = next_scheduled_instant(tokens[SCHEDULE])
+        if upcoming is not None:
+            valid_until = min(valid_until, upcoming.timestamp())
+        if valid_until > now:
+            cache.set(cache_key, ({key: tokens[key] for key in names}, valid_until, value), int(valid_until - now) + 1)
+    return value
+
+
 # ------------------------------------------------------------------------------------------- request keys
 
 def is_marketing(name: str) -> bool:
