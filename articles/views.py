@@ -169,7 +169,7 @@ def reader_blocks(article) -> list[dict]:
 
 
 def _story_context(article, preview=False) -> dict:
-    return {
+    context = {
         "article": article,
         "body": reader_blocks(article),  # ads mark their inline slots in the template (ads.templatetags)
         "bylines": article.ordered_reporters(),
@@ -177,6 +177,7 @@ def _story_context(article, preview=False) -> dict:
         "section": article.section,
         "preview": preview,
     }
+    return {**context, "main": render_to_string("articles/_story_main.html", context)}
 
 
 def render_rails(article) -> str:

@@ -48,8 +48,9 @@ SCHEDULE = "schedule"  # purged by any change that may move the next go-live or 
 TOKEN_KEY = "pagecache:key:{name}"
 HARD_KEY = "pagecache:hard:{name}"  # when `name` was last purged hard (no stale copy may be served after it)
 LOCK_KEY = "pagecache:lock:{page}"
+EPOCH_KEY = "pagecache:epoch"  # a new token after every purge of any key
 NEXT_INSTANT_KEY = "pagecache:next-instant"
-PAGE_KEY = "pagecache:page:{path}"
+PAGE_KEY = "pagecache:page:v2:{path}"  # v2: entries carry their keys' tokens
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
 # Query parameters some cached page reads: listings' `page`, sitemaps' `p`. Each value makes its own entry.
 PAGE_PARAMETERS = frozenset({"page", "p"})
@@ -61,6 +62,10 @@ MARKETING_PARAMETERS = frozenset({
 MARKETING_PREFIXES = ("utm_",)
 WAIT_STEP = 0.05  # how often a request waiting for the lock holder's fresh page looks for it (seconds)
 
+# Stored entries (pages, fragments) this process found current, with the epoch it checked them at: while no purge
+# has happened since (the epoch is the same), the entry is current without reading each of its keys' tokens.
+_verified: dict[str, tuple[str, str]] = {}
+VERIFIED_MAX = 20_000
 _owed: dict[str, bool] = {}  # purges this process could not write to the cache: key -> hard
 _owed_lock = threading.Lock()
 # The keys of the page being rendered in this thread/task (None outside the page cache).
@@ -121,6 +126,7 @@ def _write_purge(keys: list[str], hard: bool) -> None:
         markers = {HARD_KEY.format(name=key): now for key in keys}
         cache.set_many(markers, timeout=settings.PAGE_CACHE_SECONDS + 60)
     cache.set_many({TOKEN_KEY.format(name=key): new_token(now) for key in keys}, timeout=None)
+    cache.set(EPOCH_KEY, new_token(now), timeout=None)  # after the tokens: see _current()
     # Another purge may have written its own token since (as good as ours); nothing at all means the cache did
     # not take the write: owe it, or this process's stale pages could come back with the cache.
     if cache.get(TOKEN_KEY.format(name=keys[0])) is None:
@@ -207,7 +213,7 @@ def next_scheduled_instant(schedule_token: str) -> datetime | None:
 
 # ---------------------------------------------------------------------------------------------- fragments
 
-FRAGMENT_KEY = "pagecache:fragment:{name}"
+FRAGMENT_KEY = "pagecache:fragment:v2:{name}"
 
 
 def fragment(name: str, build: Callable[[], object]):
@@ -229,17 +235,15 @@ def kept_fragments(names: list[str]) -> dict:
     """The fragments among `names` that are kept and current (two cache round trips however many)."""
     if not settings.PAGE_CACHE_SECONDS or not names:
         return {}
-    entries = cache.get_many([FRAGMENT_KEY.format(name=name) for name in names])
-    now = _now()
-    entries = {name: entries[FRAGMENT_KEY.format(name=name)] for name in names
-               if FRAGMENT_KEY.format(name=name) in entries and now < entries[FRAGMENT_KEY.format(name=name)][1]}
-    wanted = {TOKEN_KEY.format(name=key) for entry in entries.values() for key in entry[0]}
-    tokens = cache.get_many(list(wanted))
+    found = cache.get_many([EPOCH_KEY, *(FRAGMENT_KEY.format(name=name) for name in names)])
+    epoch, now = found.get(EPOCH_KEY), _now()
     current = {}
-    for name, (page_tokens, _, value) in entries.items():
-        if all(tokens.get(TOKEN_KEY.format(name=key)) == token for key, token in page_tokens.items()):
-            add_keys(page_tokens.keys())
-            current[name] = value
+    for name in names:
+        cache_key = FRAGMENT_KEY.format(name=name)
+        entry = found.get(cache_key)
+        if entry is not None and now < entry[1] and not _current(cache_key, entry[0], entry[3], epoch):
+            add_keys(entry[0].keys())
+            current[name] = entry[2]
     return current
 
 
@@ -267,7 +271,8 @@ def store_fragment(name: str, build: Callable[[], object]):
         if upcoming is not None:
             valid_until = min(valid_until, upcoming.timestamp())
         if valid_until > now:
-            cache.set(cache_key, ({key: tokens[key] for key in names}, valid_until, value), int(valid_until - now) + 1)
+            entry = ({key: tokens[key] for key in names}, valid_until, value, new_token())
+            cache.set(cache_key, entry, int(valid_until - now) + 1)
     return value
 
 
@@ -302,30 +307,44 @@ def _is_cacheable_request(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def _current(cache_key: str, entry_tokens: dict, entry_id: str, epoch: str | None) -> list[str]:
+    """The keys of a stored entry whose token has changed (none: the entry is current).
+
+    Checked once per epoch per process: the epoch is read before the tokens, and written after them by a purge,
+    so an epoch seen unchanged means no purge has finished since the tokens were last compared."""
+    if epoch is not None and _verified.get(cache_key) == (epoch, entry_id):
+        return []
+    found = cache.get_many([TOKEN_KEY.format(name=name) for name in entry_tokens])
+    changed = [name for name, token in entry_tokens.items() if found.get(TOKEN_KEY.format(name=name)) != token]
+    if not changed and epoch is not None:
+        if len(_verified) >= VERIFIED_MAX:
+            _verified.clear()
+        _verified[cache_key] = (epoch, entry_id)
+    return changed
+
+
 def current_tokens(names: Iterable[str]) -> dict[str, str]:
     """The current token of each key, made (as never purged) where there is none; {} when the cache is down."""
     names = list(names)
     wanted = {TOKEN_KEY.format(name=name): name for name in names}
-    found = cache.get_many(list(wanted))
-    if len(found) < len(wanted):
-        for cache_key in wanted.keys() - found.keys():
+    found = cache.get_many([EPOCH_KEY, *wanted])
+    if len(found) < len(wanted) + 1:
+        for cache_key in ({EPOCH_KEY, *wanted} - found.keys()):
             cache.add(cache_key, new_token(0), timeout=None)
         found = cache.get_many(list(wanted))
         if len(found) < len(wanted):
             return {}
-    return {wanted[cache_key]: token for cache_key, token in found.items()}
+    return {wanted[cache_key]: token for cache_key, token in found.items() if cache_key in wanted}
 
 
 # ---------------------------------------------------------------------------------------------- middleware
 
-def _state(entry, now: float) -> str:
-    """Of a stored (tokens of the page's keys, deadline, render start, response):
+def _state(key: str, entry, epoch: str | None) -> str:
+    """Of a stored page (tokens of its keys, deadline, render start, response, id):
     'fresh', 'stale' (soft-purged: may be served while someone re-renders) or 'dead'."""
-    if entry is None or now >= entry[1]:
+    if entry is None or _now() >= entry[1]:
         return "dead"
-    tokens = entry[0]
-    found = cache.get_many([TOKEN_KEY.format(name=name) for name in tokens])
-    changed = [name for name in tokens if found.get(TOKEN_KEY.format(name=name)) != tokens[name]]
+    changed = _current(key, entry[0], entry[4], epoch)
     if not changed:
         return "fresh"
     hard = cache.get_many([HARD_KEY.format(name=name) for name in changed])
@@ -353,17 +372,18 @@ class PageCacheMiddleware:
             return response
         pay_owed_purge()
         key = page_key(request.path, keyed)
-        entry = cache.get(key)
-        state = _state(entry, _now())
+        found = cache.get_many([EPOCH_KEY, key])  # one round trip on Redis
+        entry = found.get(key)
+        state = _state(key, entry, found.get(EPOCH_KEY))
         if state == "fresh":
             return _served(entry, "hit")
         lock = LOCK_KEY.format(page=key)
         if cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS):
             try:
                 # The lock may have just been let go by a request that stored a fresh copy since we looked.
-                entry = cache.get(key)
-                if _state(entry, _now()) == "fresh":
-                    return _served(entry, "hit")
+                fresh = self._fresh(key)
+                if fresh is not None:
+                    return _served(fresh, "hit")
                 return self._render_and_store(request, key)
             finally:
                 cache.delete(lock)
@@ -381,13 +401,18 @@ class PageCacheMiddleware:
         deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
         while time.monotonic() < deadline:
             time.sleep(WAIT_STEP)
-            entry = cache.get(key)
-            if _state(entry, _now()) == "fresh":
+            entry = PageCacheMiddleware._fresh(key)
+            if entry is not None:
                 return entry
             if cache.get(lock) is None:
-                entry = cache.get(key)
-                return entry if _state(entry, _now()) == "fresh" else None
+                return PageCacheMiddleware._fresh(key)
         return None
+
+    @staticmethod
+    def _fresh(key: str):
+        found = cache.get_many([EPOCH_KEY, key])
+        entry = found.get(key)
+        return entry if _state(key, entry, found.get(EPOCH_KEY)) == "fresh" else None
 
     def _render_and_store(self, request, key: str):
         started = _now()
@@ -421,7 +446,7 @@ class PageCacheMiddleware:
                 response.render()
             set_response_etag(response)  # hashed once here, not on every hit
             page_tokens = {name: tokens[name] for name in names}
-            cache.set(key, (page_tokens, valid_until, started, response), int(valid_until - now) + 1)
+            cache.set(key, (page_tokens, valid_until, started, response, new_token()), int(valid_until - now) + 1)
         return response
 
     @staticmethod

@@ -187,7 +187,7 @@ def test_a_hard_purge_serves_no_copy_rendered_before_it(client, newsroom):
     key = pagecache.page_key(url, [])
     story_key = f"story:{newsroom['biz'].pk}"
     pagecache.purge_keys([story_key])  # soft: the stored copy is "stale", servable while someone re-renders
-    assert pagecache._state(cache.get(key), pagecache._now()) == "stale"
+    assert pagecache._state(key, cache.get(key), None) == "stale"
     pagecache.purge_keys([story_key], hard=True)
     pagecache.purge_keys([story_key])  # a soft purge after a hard one does not make the old copy servable again
-    assert pagecache._state(cache.get(key), pagecache._now()) == "dead"
+    assert pagecache._state(key, cache.get(key), None) == "dead"
