@@ -427,7 +427,8 @@ class PageCacheMiddleware:
         names = sorted(collected)
         tokens = current_tokens([*names, SCHEDULE])
         patch_cache_control(
-            response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS,
+            response, public=True, max_age=0,
+            s_maxage=settings.PAGE_CACHE_CDN_PURGED_SECONDS if settings.PAGE_CACHE_PURGER else settings.PAGE_CACHE_CDN_SECONDS,
             stale_while_revalidate=settings.PAGE_CACHE_LOCK_SECONDS,
         )
         response["Surrogate-Key"] = " ".join(names)

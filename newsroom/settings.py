@@ -244,7 +244,10 @@ PAGE_CACHE_PURGER = os.environ.get("PAGE_CACHE_PURGER", "")
 PAGE_CACHE_PURGER_URL = os.environ.get("PAGE_CACHE_PURGER_URL", "")
 PAGE_CACHE_PURGER_TOKEN = os.environ.get("PAGE_CACHE_PURGER_TOKEN", "")
 PAGE_CACHE_PURGER_SERVICE = os.environ.get("PAGE_CACHE_PURGER_SERVICE", "")
-PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300" if PAGE_CACHE_PURGER else "5"))
+# How long a CDN may keep a page (s-maxage): without a purger, a change reaches readers within this time; with
+# one, every change is purged there too, so minutes are safe.
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "5"))
+PAGE_CACHE_CDN_PURGED_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_PURGED_SECONDS", "300"))
 # After a soft purge one request re-renders a page while the others get the previous copy for at most this long.
 PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
