@@ -1,4 +1,9 @@
-"""Django's file cache with an atomic `add`, for the embedded default (several processes, one directory).
+"""Django's file cache with an atomic `add` and occasional culling, for the embedded default (several processes,
+one directory).
+
+Culling: Django lists the whole directory before every write to see whether it is over MAX_ENTRIES; with the page
+cache's fragments and key tokens that listing cost more than the write itself. Here a process lists it at most
+once every CULL_INTERVAL seconds, so the directory may pass MAX_ENTRIES by what is written in between.
 
 Django's FileBasedCache.add checks and then writes, so two processes can both "add" the same key. Here the value
 is written to a temporary file and linked to the key's name: `os.link` fails if the name exists, so exactly one
@@ -8,12 +13,25 @@ more, and a process removing an expired entry by name can race another that has 
 """
 import os
 import tempfile
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 
 
+CULL_INTERVAL = 2.0  # seconds
+
+
 class FileCache(FileBasedCache):
+    _last_cull = 0.0
+
+    def _cull(self):
+        now = time.monotonic()
+        if now - self._last_cull < CULL_INTERVAL:
+            return
+        self._last_cull = now
+        super()._cull()
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._createdir()
         fname = self._key_to_file(key, version)

@@ -157,7 +157,8 @@ else:
         "default": {
             "BACKEND": "core.filecache.FileCache",  # FileBasedCache with an atomic add
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".local" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+            # Pages, their fragments and one token per surrogate key: about ten entries per story shown.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "30000"))},
         }
     }
 
