@@ -202,9 +202,10 @@ def next_scheduled_instant(schedule_token: str) -> datetime | None:
 
     Remembered under the current token of the "schedule" key, which every story change purges."""
     cached = cache.get(NEXT_INSTANT_KEY)
-    if cached is not None and cached[0] == schedule_token:
-        return cached[1]
     now = timezone.now()
+    # Past instants are looked up again: the story went live (or expired) with no purge, the next one is later.
+    if cached is not None and cached[0] == schedule_token and (cached[1] is None or cached[1] > now):
+        return cached[1]
     instants = [source(now) for source in _next_instant_sources]
     upcoming = min((i for i in instants if i), default=None)
     cache.set(NEXT_INSTANT_KEY, (schedule_token, upcoming), timeout=settings.PAGE_CACHE_SECONDS)
