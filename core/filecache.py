@@ -18,7 +18,6 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 
-
 CULL_INTERVAL = 2.0  # seconds
 
 
