@@ -191,3 +191,17 @@ def test_a_hard_purge_serves_no_copy_rendered_before_it(client, newsroom):
     pagecache.purge_keys([story_key], hard=True)
     pagecache.purge_keys([story_key])  # a soft purge after a hard one does not make the old copy servable again
     assert pagecache._state(key, cache.get(key), None) == "dead"
+
+
+def test_an_entry_stored_after_this_process_checked_the_epoch_is_checked_again(client, newsroom):
+    """The epoch memo covers the entry it checked, not whatever a slower render stores under the same key later."""
+    url = newsroom["pages"]["biz_story"]
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"  # checked at the current epoch and remembered
+    key = pagecache.page_key(url, [])
+    tokens, valid_until, started, response, _ = cache.get(key)
+    story_key = f"story:{newsroom['biz'].pk}"
+    # A render that read its tokens before a purge of its story stores them after it (no epoch change seen here).
+    stale_tokens = {**tokens, story_key: pagecache.new_token(0)}
+    cache.set(key, (stale_tokens, valid_until, started, response, pagecache.new_token()), 300)
+    assert client.get(url)["X-Page-Cache"] != "hit"
