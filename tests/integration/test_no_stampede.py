@@ -94,3 +94,14 @@ def test_the_file_cache_add_is_a_lock_across_racing_threads(tmp_path):
         caches[0].delete("lock")
         with ThreadPoolExecutor(len(caches)) as pool:
             assert sum(pool.map(take, caches)) == 1, round_
+
+
+def test_the_file_cache_keeps_values_uncompressed_and_replaces_an_expired_entry_on_add(tmp_path):
+    backend = FileCache(str(tmp_path), {})
+    backend.set("page", {"html": "x" * 1000}, timeout=60)
+    assert backend.get("page") == {"html": "x" * 1000}
+    assert all(path.suffix == ".djc" for path in tmp_path.iterdir())
+    assert backend.touch("page", timeout=120) and not backend.touch("missing")
+    assert backend.add("lock", 1, timeout=60) and not backend.add("lock", 2, timeout=60)
+    backend.set("lock", 1, timeout=-1)  # expired
+    assert backend.add("lock", 3, timeout=60) and backend.get("lock") == 3
