@@ -177,7 +177,9 @@ def _story_context(article, preview=False) -> dict:
         "section": article.section,
         "preview": preview,
     }
-    return {**context, "main": render_to_string("articles/_story_main.html", context)}
+    # The story's own HTML in three parts, around what live blogs add per request (templates/articles/detail.html).
+    main = {part: render_to_string(f"articles/_story_{part}.html", context) for part in ("header", "body", "after")}
+    return {**context, "main": main}
 
 
 def render_rails(article) -> str:

@@ -35,6 +35,12 @@ DB_URL = os.environ.get("BENCH_DATABASE_URL", "")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 SCENARIO_SECONDS = int(os.environ.get("BENCH_SCENARIO_SECONDS", "20"))
 UNCACHED = {"Cookie": "sessionid=bench-uncached"}  # any session cookie makes the page cache step aside
+# The live blog scenario: a story with BENCH_LIVE_ENTRIES entries, then BENCH_FOLLOWERS readers polling every 15 s for
+# BENCH_FOLLOW_SECONDS while an entry is posted every 10 s.
+LIVE_SLUG = "bench-story-1"
+LIVE_ENTRIES = int(os.environ.get("BENCH_LIVE_ENTRIES", "2000"))
+FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "1000"))
+FOLLOW_SECONDS = int(os.environ.get("BENCH_FOLLOW_SECONDS", "60"))
 
 
 def say(text):
@@ -169,6 +175,11 @@ def run_size(size):
     static_root = ROOT / "staticfiles" / "bench"
     static_root.mkdir(parents=True, exist_ok=True)
     (static_root / "payload.html").write_bytes(b"x" * counts[article]["bytes"])
+    live = json.loads(subprocess.run([PY, "bench/live_blog.py", "setup", LIVE_SLUG, str(LIVE_ENTRIES)], cwd=ROOT, env=env,
+                                     capture_output=True, text=True, check=True).stdout)
+    live_counts = json.loads(subprocess.run([PY, "bench/live_blog.py", "queries", LIVE_SLUG], cwd=ROOT, env=env,
+                                            capture_output=True, text=True, check=True).stdout)
+    (static_root / "payload-live.json").write_bytes(b"x" * live_counts["endpoint"]["bytes"])
     server = Server(env)
     try:
         rows = []
@@ -180,6 +191,8 @@ def run_size(size):
             rows.append((f"{name} (uncached)", uncached, counts[path]["queries"]))
         static = load(server.base + "/static/bench/payload.html")
         rows.append(("static file, same size", static, 0))
+        live_rows, followers = live_scenario(server, env, live, live_counts, [section, article, "/"])
+        rows += live_rows
         staff = {"Cookie": staff_session(env)}
         latency = {
             "home": sequential_ms(server.base + "/", UNCACHED),
@@ -197,13 +210,24 @@ def run_size(size):
     ratio = article_cached["rps"] / static["rps"] if static["rps"] else 0
     say(f"\ncached article / static file rate: **{ratio:.2f}**; load tool: {static['tool']}, "
         f"{CONNECTIONS} connections, {DURATION} s each")
+    by_name = {name: result for name, result, _ in rows}
+    # Followers send no cookie, so the page cache (or a CDN) answers them: the cached row is the one with the target.
+    live_ratio = by_name["live endpoint (cached)"]["rps"] / by_name["static file, endpoint size"]["rps"]
+    uncached_ratio = by_name["live endpoint (uncached)"]["rps"] / by_name["static file, endpoint size"]["rps"]
+    say(f"live endpoint / static file of its size: **{live_ratio:.2f}** as followers get it (target 0.50 or more), "
+        f"{uncached_ratio:.2f} rendered every time; first page of the {LIVE_ENTRIES:,}-entry blog: "
+        f"{live_counts['page']['queries']} queries")
+    say(f"{FOLLOWERS:,} followers polling every 15 s for {FOLLOW_SECONDS} s, an entry every 10 s: {followers['polls']} polls "
+        f"({followers['not_modified']} × 304, {followers['ok']} × 200), **{followers['errors']} errors**; rest of the site "
+        f"meanwhile: **{followers['site_hit_rate']:.1%}** page-cache hits of {followers['site_reads']} reads (target above 95%)")
     say("uncached single-client median latency: " + ", ".join(f"{k} {v:.1f} ms" for k, v in latency.items()))
-    by_name = {name: result["rps"] for name, result, _ in rows}
-    ratios = {name: by_name[name] / static["rps"] for name in by_name if static["rps"] and "static" not in name}
+    rates = {name: result["rps"] for name, result, _ in rows}
+    ratios = {name: rates[name] / static["rps"] for name in ("home (cached)", "home (uncached)", "article (cached)",
+                                                              "article (uncached)") if static["rps"]}
     say("ratios to the static file: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
     scenarios = run_scenarios(env)
     return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "queries": counts,
-            "scenarios": scenarios}
+            "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers}
 
 
 def listing_paths(env) -> list[str]:
@@ -260,6 +284,31 @@ def run_scenarios(env) -> dict:
     return {"busy": busy, "breaking": breaking}
 
 
+def live_scenario(server, env, live, live_counts, site_pages):
+    """Rows for the live blog's page and update endpoint, then the followers run (see bench/followers.py)."""
+    page = f"/story/{LIVE_SLUG}/"
+    endpoint = f"{page}live/?after={live['cursor']}"
+    urllib.request.urlopen(server.base + page).read()
+    etag = urllib.request.urlopen(urllib.request.Request(server.base + endpoint, headers=UNCACHED)).headers["ETag"]
+    rows = [
+        (f"live blog, {LIVE_ENTRIES:,} entries (cached)", load(server.base + page), live_counts["page"]["queries"]),
+        (f"live blog, {LIVE_ENTRIES:,} entries (uncached)", load(server.base + page, UNCACHED), live_counts["page"]["queries"]),
+        ("live endpoint (cached)", load(server.base + endpoint), live_counts["endpoint"]["queries"]),
+        ("live endpoint (uncached)", load(server.base + endpoint, UNCACHED), live_counts["endpoint"]["queries"]),
+        ("live endpoint 304 (uncached)", load(server.base + endpoint, {**UNCACHED, "If-None-Match": etag}),
+         live_counts["endpoint"]["queries"]),
+        ("static file, endpoint size", load(server.base + "/static/bench/payload-live.json"), 0),
+    ]
+    say(f"following the live blog: {FOLLOWERS:,} readers for {FOLLOW_SECONDS} s …")
+    poster = subprocess.Popen([PY, "bench/live_blog.py", "post", LIVE_SLUG, "10", str(FOLLOW_SECONDS)], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, text=True)
+    out = subprocess.run([PY, "bench/followers.py", server.base, LIVE_SLUG, live["cursor"], "--followers", str(FOLLOWERS),
+                          "--interval", "15", "--duration", str(FOLLOW_SECONDS), "--site", *site_pages],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    poster.communicate(timeout=FOLLOW_SECONDS + 60)
+    return rows, json.loads(out)
+
+
 def chart(results) -> str:
     """A horizontal bar chart of requests per second for each page, per size (inline SVG)."""
     bars = [(f"{r['size']:,}: {name}", res["rps"]) for r in results for name, res, _ in r["rows"]]
@@ -308,6 +357,12 @@ def main():
             out.write(f"Breaking story ({SCENARIO_SECONDS} s, 200 readers on one page, saved every 5 s): "
                       f"**{breaking['renders_per_purge']:.2f}** renders per purge (target ≤ 2; {breaking['states']}, "
                       f"{breaking['desk']['live_saves']} purges), p99 {breaking['p99_ms']:.1f} ms, {breaking['errors']} errors.\n\n")
+            f = r["followers"]
+            out.write(f"Live endpoint (as followers get it, page cache) / static file of its size: **{r['live_ratio']:.2f}** "
+                      "(target ≥ 0.50). "
+                      f"{FOLLOWERS:,} followers polling every 15 s for {FOLLOW_SECONDS} s while an entry is posted every "
+                      f"10 s: {f['polls']} polls, {f['errors']} errors; the rest of the site meanwhile "
+                      f"{f['site_hit_rate']:.1%} page-cache hits ({f['site_reads']} reads; target > 95%).\n\n")
             out.write("Uncached single-client median: " + ", ".join(f"{k} {v:.1f} ms" for k, v in r["latency"].items()) + "\n\n")
         out.write("![Requests per second](results.svg)\n")
     say("\nwritten: bench/results.md, bench/results.svg")

@@ -52,8 +52,9 @@ EPOCH_KEY = "pagecache:epoch"  # a new token after every purge of any key
 NEXT_INSTANT_KEY = "pagecache:next-instant"
 PAGE_KEY = "pagecache:page:v2:{path}"  # v2: entries carry their keys' tokens
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
-# Query parameters some cached page reads: listings' `page`, sitemaps' `p`. Each value makes its own entry.
-PAGE_PARAMETERS = frozenset({"page", "p"})
+# Query parameters some cached page reads: listings' `page`, sitemaps' `p`, and those apps register
+# (live: the update endpoint's `after`). Each value makes its own entry.
+PAGE_PARAMETERS = {"page", "p"}
 # Campaign tracking that no page reads: kept in the URL for analytics, left out of the key.
 MARKETING_PARAMETERS = frozenset({
     "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid",
@@ -70,6 +71,9 @@ _owed: dict[str, bool] = {}  # purges this process could not write to the cache:
 _owed_lock = threading.Lock()
 # The keys of the page being rendered in this thread/task (None outside the page cache).
 _collecting: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_keys", default=None)
+# The latest instant what is being rendered may be kept until ([timestamp]; None outside the page cache): cut by
+# limit_lifetime() and by the deadlines of the fragments it uses.
+_deadline: contextvars.ContextVar[list | None] = contextvars.ContextVar("pagecache_deadline", default=None)
 
 
 def _now() -> float:
@@ -100,6 +104,30 @@ def add_keys(*keys: str | Iterable[str]) -> None:
             collected.add(key)
         else:
             collected.update(key)
+
+
+def limit_lifetime(request, seconds: int) -> None:
+    """Keep this page (and the fragment being rendered) at most `seconds` in the page cache and in a CDN (s-maxage),
+    whatever the default.
+
+    For pages that change without a purge: a live blog's page and its update endpoint live a few seconds, so a
+    new entry purges nothing and the rest of the site stays cached (live.views, live.templatetags).
+    """
+    if request is not None:
+        current = getattr(request, "page_cache_limit", None)
+        request.page_cache_limit = seconds if current is None else min(current, seconds)
+    _cut_deadline(_now() + seconds)
+
+
+def _cut_deadline(at: float) -> None:
+    deadline = _deadline.get()
+    if deadline is not None:
+        deadline[0] = min(deadline[0], at)
+
+
+def register_page_parameter(name: str) -> None:
+    """A query parameter an app's cached pages read (AppConfig.ready), kept in the key instead of redirected away."""
+    PAGE_PARAMETERS.add(name)
 
 
 # ------------------------------------------------------------------------------------------------- purging
@@ -244,6 +272,7 @@ def kept_fragments(names: list[str]) -> dict:
         entry = found.get(cache_key)
         if entry is not None and now < entry[1] and not _current(cache_key, entry[0], entry[3], epoch):
             add_keys(entry[0].keys())
+            _cut_deadline(entry[1])  # the page using it is kept no longer than it
             current[name] = entry[2]
     return current
 
@@ -254,20 +283,22 @@ def store_fragment(name: str, build: Callable[[], object]):
         return build()
     cache_key = FRAGMENT_KEY.format(name=name)
     started = _now()
-    collected = {ALL}
-    reset = _collecting.set(collected)
+    collected, deadline = {ALL}, [float("inf")]
+    reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
     try:
         value = build()
     finally:
         _collecting.reset(reset)
+        _deadline.reset(reset_deadline)
     add_keys(collected)
+    _cut_deadline(deadline[0])
     if value is None:
         return None  # nothing found is not kept: what would name the change that makes it something?
     names = sorted(collected)
     tokens = current_tokens([*names, SCHEDULE])
     if tokens and not any(token_time(tokens[key]) >= started for key in names):
         now = _now()
-        valid_until = now + settings.PAGE_CACHE_SECONDS
+        valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
         upcoming = next_scheduled_instant(tokens[SCHEDULE])
         if upcoming is not None:
             valid_until = min(valid_until, upcoming.timestamp())
@@ -417,19 +448,22 @@ class PageCacheMiddleware:
 
     def _render_and_store(self, request, key: str):
         started = _now()
-        collected = {ALL}
-        reset = _collecting.set(collected)
+        collected, deadline = {ALL}, [float("inf")]
+        reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
         try:
             response = self.get_response(request)
         finally:
             _collecting.reset(reset)
+            _deadline.reset(reset_deadline)
         if not self._storable(response):
             return response
         names = sorted(collected)
         tokens = current_tokens([*names, SCHEDULE])
+        cdn_seconds = settings.PAGE_CACHE_CDN_PURGED_SECONDS if settings.PAGE_CACHE_PURGER else settings.PAGE_CACHE_CDN_SECONDS
+        if deadline[0] != float("inf"):  # a part that changes without a purge (limit_lifetime) sets the pace
+            cdn_seconds = max(0, min(cdn_seconds, int(deadline[0] - started)))
         patch_cache_control(
-            response, public=True, max_age=0,
-            s_maxage=settings.PAGE_CACHE_CDN_PURGED_SECONDS if settings.PAGE_CACHE_PURGER else settings.PAGE_CACHE_CDN_SECONDS,
+            response, public=True, max_age=0, s_maxage=cdn_seconds,
             stale_while_revalidate=settings.PAGE_CACHE_LOCK_SECONDS,
         )
         response["Surrogate-Key"] = " ".join(names)
@@ -439,14 +473,15 @@ class PageCacheMiddleware:
         if not tokens or any(token_time(tokens[name]) >= started for name in names):
             return response
         now = _now()
-        valid_until = now + settings.PAGE_CACHE_SECONDS
+        valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
         upcoming = next_scheduled_instant(tokens[SCHEDULE])
         if upcoming is not None:
             valid_until = min(valid_until, upcoming.timestamp())
         if valid_until > now:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            set_response_etag(response)  # hashed once here, not on every hit
+            if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
+                set_response_etag(response)  # hashed once here, not on every hit
             page_tokens = {name: tokens[name] for name in names}
             cache.set(key, (page_tokens, valid_until, started, response, new_token()), int(valid_until - now) + 1)
         return response
