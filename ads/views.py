@@ -18,6 +18,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagecache import add_keys
+
 from . import counting, delivery
 from .adstxt import CACHE_KEY as ADS_TXT_CACHE_KEY
 from .models import AdsTxt, Creative
@@ -149,6 +151,7 @@ def creative_frame(request, pk):
 
 @require_GET
 def ads_txt(request):
+    add_keys("ads.txt")
     content = cache.get(ADS_TXT_CACHE_KEY)
     if content is None:
         content = AdsTxt.objects.filter(pk=1).values_list("content", flat=True).first() or ""

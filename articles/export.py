@@ -18,7 +18,7 @@ from django.urls import reverse
 from core.timefmt import machine_datetime
 from photos.renditions import rendition_url
 
-from . import wire_body
+from . import cache_keys, wire_body
 from .models import Article
 from .views import moved_story
 
@@ -191,4 +191,5 @@ def story_json(request, slug):
     article = Article.objects.live().for_export().filter(slug=slug).first()
     if article is None:
         return moved_story(request, slug, lambda story: reverse("articles_export:ninjs", args=[story.slug]))
+    cache_keys.show(cache_keys.page_keys(article))
     return JsonResponse(story_ninjs(article), json_dumps_params={"ensure_ascii": False, "indent": 2})

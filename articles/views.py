@@ -4,14 +4,17 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from taggit.models import Tag
 
+from core import pagecache
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
-from . import actors
+from . import actors, cache_keys
 from .body_media import render_blocks
+from .cards import cards
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
 from .related import most_recent, related_stories
@@ -19,6 +22,17 @@ from .related import most_recent, related_stories
 
 def _page(request, queryset):
     return page_of(queryset, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
+
+
+def _story_ids(queryset):
+    """A listing's stories as ids, newest first: the cards come from articles.cards."""
+    return queryset.order_by("-published_at", "-id").values_list("pk", flat=True)
+
+
+def _listing(request, queryset, template: str, keys: list[str], context: dict):
+    page = _page(request, _story_ids(queryset))
+    cache_keys.show(*keys)
+    return render(request, template, {**context, "page": page, "cards": list(cards(page.object_list).values())})
 
 
 def _moved(request, url: str) -> HttpResponsePermanentRedirect:
@@ -75,35 +89,36 @@ def follows_old_listing_slug(kind: str, view):
 
 
 def home(request):
-    page = _page(request, Article.objects.live().for_listing())
-    stories = list(page.object_list)
-    lead = stories[0] if stories and page.number == 1 else None
-    return render(
-        request,
-        "articles/home.html",
-        {"page": page, "lead": lead, "stories": stories[1:] if lead else stories},
-    )
+    page = _page(request, _story_ids(Article.objects.live()))
+    cache_keys.show(cache_keys.HOME)
+    lead = page.object_list[0] if page.object_list and page.number == 1 else None
+    shown = cards(page.object_list, lead_id=lead)
+    lead_card = shown.pop(lead, None)
+    return render(request, "articles/home.html", {"page": page, "lead_card": lead_card, "cards": list(shown.values())})
 
 
 @follows_old_slugs
 def section(request, slug):
     section = _current(Section, ListingSlug.Kind.SECTION, slug)
-    page = _page(request, Article.objects.live().filter(section=section).for_listing())
-    return render(request, "articles/listing.html", {"page": page, "title": section.name, "section": section})
+    key = cache_keys.section(section.pk)
+    return _listing(request, Article.objects.live().filter(section=section), "articles/listing.html",
+                    [key, cache_keys.stories_of(key)], {"title": section.name, "section": section})
 
 
 @follows_old_slugs
 def reporter(request, slug):
     reporter = _current(Reporter, ListingSlug.Kind.REPORTER, slug)
-    page = _page(request, Article.objects.live().filter(bylines__reporter=reporter).for_listing())
-    return render(request, "articles/reporter.html", {"page": page, "title": reporter.name, "reporter": reporter})
+    key = cache_keys.reporter(reporter.pk)
+    return _listing(request, Article.objects.live().filter(bylines__reporter=reporter), "articles/reporter.html",
+                    [key, cache_keys.stories_of(key)], {"title": reporter.name, "reporter": reporter})
 
 
 @follows_old_slugs
 def tag(request, slug):
     tag = _current(Tag, ListingSlug.Kind.TAG, slug)
-    page = _page(request, Article.objects.live().filter(tags__slug=slug).for_listing())
-    return render(request, "articles/listing.html", {"page": page, "title": tag.name, "tag": tag})
+    key = cache_keys.tag(tag.pk)
+    return _listing(request, Article.objects.live().filter(tags__slug=slug), "articles/listing.html",
+                    [key, cache_keys.stories_of(key)], {"title": tag.name, "tag": tag})
 
 
 def moved_story(request, slug: str, url_of) -> HttpResponsePermanentRedirect:
@@ -116,10 +131,23 @@ def moved_story(request, slug: str, url_of) -> HttpResponsePermanentRedirect:
 
 
 def article_detail(request, slug):
+    # The story with everything its page prefetches and its body rendered, then the rails under it: each kept
+    # (core.pagecache.fragment) under the keys of what it shows, so a page purged for one reason re-renders
+    # only what changed (a story published elsewhere changes the "Most recent" rail, not this story).
+    context = pagecache.fragment(f"story-page:{slug}", lambda: _live_story_context(slug))
+    if context is None:
+        return moved_story(request, slug, lambda story: story.get_absolute_url())
+    article = context["article"]
+    rails = pagecache.fragment(f"story-rails:{article.pk}", lambda: render_rails(article))
+    return render(request, "articles/detail.html", {**context, "rails": rails})
+
+
+def _live_story_context(slug: str) -> dict | None:
     article = Article.objects.live().for_page().filter(slug=slug).first()
     if article is None:
-        return moved_story(request, slug, lambda story: story.get_absolute_url())
-    return render(request, "articles/detail.html", _article_context(article))
+        return None
+    cache_keys.show(cache_keys.page_keys(article))
+    return _story_context(article)
 
 
 @staff_member_required
@@ -131,7 +159,8 @@ def article_preview(request, pk):
     user = request.user
     if not actors.viewable_stories(user, Article.objects.filter(pk=pk)).exists():
         raise PermissionDenied("Reporters preview their own stories.")
-    return render(request, "articles/detail.html", _article_context(article, preview=True))
+    context = _story_context(article, preview=True)
+    return render(request, "articles/detail.html", {**context, "rails": render_rails(article)})
 
 
 def reader_blocks(article) -> list[dict]:
@@ -139,15 +168,26 @@ def reader_blocks(article) -> list[dict]:
     return render_blocks(article.body_blocks, article.body_photos(), first_eager=article.hero_photo_id is None)
 
 
-def _article_context(article, preview=False):
-    return {
+def _story_context(article, preview=False) -> dict:
+    context = {
         "article": article,
         "body": reader_blocks(article),  # ads mark their inline slots in the template (ads.templatetags)
         "bylines": article.ordered_reporters(),
         "foot_credit_line": foot_credit_line(article.foot_credits()),
         "section": article.section,
         "preview": preview,
-        "related": related_stories(article),
-        "most_recent": most_recent(article),
     }
+    # The story's own HTML in three parts, around what live blogs add per request (templates/articles/detail.html).
+    main = {part: render_to_string(f"articles/_story_{part}.html", context) for part in ("header", "body", "after")}
+    return {**context, "main": main}
+
+
+def render_rails(article) -> str:
+    """Related stories and the "Most recent" rail, rendered; named by what they come from and what they show."""
+    related, recent = related_stories(article), most_recent(article)
+    cache_keys.show(
+        cache_keys.RECENT, cache_keys.card_keys(related), cache_keys.related_sources(article),
+        *(key for story in recent for key in (cache_keys.story(story.pk), cache_keys.section(story.section_id))),
+    )
+    return render_to_string("articles/_related.html", {"related": related, "most_recent": recent})
 

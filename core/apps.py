@@ -1,7 +1,8 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-# Everything a cached public page can show lives in these apps.
+# Everything a cached public page can show lives in these apps. Each app registers which page-cache keys a saved
+# or deleted row of its models purges (core.pagecache.register_model_keys); an unregistered model purges all.
 PAGE_CONTENT_APPS = ("articles", "photos", "reporters", "ads", "taggit")
 
 
@@ -11,13 +12,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
-        from .pagecache import purge_after_commit
+        from .pagecache import purge_for_row
 
         for app_label in PAGE_CONTENT_APPS:
             for model in apps.get_app_config(app_label).get_models():
-                post_save.connect(purge_after_commit, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
-                post_delete.connect(purge_after_commit, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
-        m2m_changed.connect(purge_after_commit, dispatch_uid="pagecache-m2m")
+                post_save.connect(purge_for_row, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+                post_delete.connect(purge_for_row, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+        m2m_changed.connect(purge_for_row, dispatch_uid="pagecache-m2m")
 
         from .text import connect_cleaning
 

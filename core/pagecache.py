@@ -1,17 +1,27 @@
-"""Whole-page caching for anonymous readers that never serves stale news.
+"""Whole-page caching for anonymous readers with targeted purges, no stampedes and no stale news.
 
-Every cached page is stored with the *generation* it was made under, a token in the shared cache (Redis in
-production, a file cache every process of the embedded default shares); a page of another generation is never
-served. Any change a page could show (a story published, updated, queued for later, corrected or unpublished;
-a photo, credit, section, reporter or ad slot edited) writes a new, never-used token, so every app server misses
-at once: a correction is live everywhere on the next request. A token is unique rather than a counter because
-the file cache has no atomic increment: two racing purges may overwrite each other, but neither can bring back a
-token a stored page carries. A page also never outlives the next scheduled instant (a story going live or
-expiring with no worker running), because its timeout is cut to that instant.
+Surrogate keys. While a page renders, whatever it shows names itself with `add_keys()` ("story:12",
+"section:3", "reporter:7", "tag:5", "photo:9", "listing:home", "listing:recent", "nav", "ads", "sitemap", ...; every
+page also carries "all"). The page is stored with the current *token* of each of its keys, and served only while
+every one of them is still current. `purge_keys(["story:12", ...])` writes a new, never-used token for each key, so
+exactly the pages showing those things miss on every app server at once, and nothing else. A token is unique
+rather than a counter because the file cache has no atomic increment: two racing purges may overwrite each other,
+but neither can bring back a token a stored page carries. A token also carries the instant it was written: a page
+whose render started before one of its keys was purged is not stored (it may show what the purge removed).
+Apps decide which keys a change purges (articles.cache_keys); core imports no app. The same keys go out in
+`Surrogate-Key` / `Cache-Tag` headers, and a configured purger (core.purgers) sends each purge to a CDN too.
 
-The key is the path plus only the query parameters a cached page reads (`page`, `p`); marketing parameters
-(utm_*, fbclid, gclid, ...) are left out of the key, and any other parameter is redirected away, so no query
-string can make a new cache entry or bypass the cache.
+No stampede. After a *soft* purge (an edit), the first request for a page takes a lock in the shared cache
+(`cache.add`, atomic on Redis; on the file cache a race lets at most a few through) and re-renders it; while the
+lock is held (at most PAGE_CACHE_LOCK_SECONDS) the other requests get the previous copy ("stale"). A *hard* purge
+(a story going live, unpublished, trashed, a scheduled update applied) leaves no copy to serve: the others wait for
+the lock holder's fresh page (up to PAGE_CACHE_LOCK_SECONDS, then render themselves). A page never outlives the
+next scheduled instant (a story going live or expiring with no worker running): its deadline is cut to that instant
+and a page past its deadline is never served stale either.
+
+The key of a stored page is the path plus only the query parameters a cached page reads (`page`, `p`); marketing
+parameters (utm_*, fbclid, gclid, ...) are left out, and any other parameter is redirected away, so no query string
+can make a new cache entry or bypass the cache.
 
 The cache is optional: when it cannot be reached the page is rendered and not stored (cache backends are
 configured to swallow connection errors, see settings), and a purge that could not be written is owed by this
@@ -19,9 +29,11 @@ process and written as soon as the cache answers again, before this process serv
 
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies are never stored.
 """
+import contextvars
 import secrets
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -31,9 +43,14 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
-GENERATION_KEY = "pagecache:generation"
-NEXT_INSTANT_KEY = "pagecache:next-instant:{generation}"
-PAGE_KEY = "pagecache:page:{path}"
+ALL = "all"  # carried by every page: purge_all()
+SCHEDULE = "schedule"  # purged by any change that may move the next go-live or expiry
+TOKEN_KEY = "pagecache:key:{name}"
+HARD_KEY = "pagecache:hard:{name}"  # when `name` was last purged hard (no stale copy may be served after it)
+LOCK_KEY = "pagecache:lock:{page}"
+EPOCH_KEY = "pagecache:epoch"  # a new token after every purge of any key
+NEXT_INSTANT_KEY = "pagecache:next-instant"
+PAGE_KEY = "pagecache:page:v2:{path}"  # v2: entries carry their keys' tokens
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
 # Query parameters some cached page reads: listings' `page`, sitemaps' `p`, and those apps register
 # (live: the update endpoint's `after`). Each value makes its own entry.
@@ -44,37 +61,158 @@ MARKETING_PARAMETERS = frozenset({
     "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "s_cid",
 })
 MARKETING_PREFIXES = ("utm_",)
+WAIT_STEP = 0.05  # how often a request waiting for the lock holder's fresh page looks for it (seconds)
 
-_owed = threading.Event()  # a purge this process could not write to the cache
-
-
-def new_token() -> str:
-    return secrets.token_hex(8)
-
-
-def generation() -> str | None:
-    """The current generation token (made if there is none yet); None when the cache cannot be reached."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, new_token(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
+# Stored entries (pages, fragments) this process found current, with the epoch it checked them at: while no purge
+# has happened since (the epoch is the same), the entry is current without reading each of its keys' tokens.
+_verified: dict[str, tuple[str, str]] = {}
+VERIFIED_MAX = 20_000
+_owed: dict[str, bool] = {}  # purges this process could not write to the cache: key -> hard
+_owed_lock = threading.Lock()
+# The keys of the page being rendered in this thread/task (None outside the page cache).
+_collecting: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_keys", default=None)
+# The latest instant what is being rendered may be kept until ([timestamp]; None outside the page cache): cut by
+# limit_lifetime() and by the deadlines of the fragments it uses.
+_deadline: contextvars.ContextVar[list | None] = contextvars.ContextVar("pagecache_deadline", default=None)
 
 
-def purge() -> None:
+def _now() -> float:
+    return timezone.now().timestamp()  # moved by time-travel tests, like the deadlines it is compared with
+
+
+def new_token(at: float | None = None) -> str:
+    """A never-used token, written at `at` (0: a key never purged yet)."""
+    return f"{_now() if at is None else at:.6f}-{secrets.token_hex(6)}"
+
+
+def token_time(token: str) -> float:
+    try:
+        return float(token.split("-", 1)[0])
+    except (AttributeError, ValueError):
+        return 0.0
+
+
+# ----------------------------------------------------------------------------------------------- naming keys
+
+def add_keys(*keys: str | Iterable[str]) -> None:
+    """Name what the page being rendered shows (no-op outside a cacheable page render)."""
+    collected = _collecting.get()
+    if collected is None:
+        return
+    for key in keys:
+        if isinstance(key, str):
+            collected.add(key)
+        else:
+            collected.update(key)
+
+
+def limit_lifetime(request, seconds: int) -> None:
+    """Keep this page (and the fragment being rendered) at most `seconds` in the page cache and in a CDN (s-maxage),
+    whatever the default.
+
+    For pages that change without a purge: a live blog's page and its update endpoint live a few seconds, so a
+    new entry purges nothing and the rest of the site stays cached (live.views, live.templatetags).
+    """
+    if request is not None:
+        current = getattr(request, "page_cache_limit", None)
+        request.page_cache_limit = seconds if current is None else min(current, seconds)
+    _cut_deadline(_now() + seconds)
+
+
+def _cut_deadline(at: float) -> None:
+    deadline = _deadline.get()
+    if deadline is not None:
+        deadline[0] = min(deadline[0], at)
+
+
+def register_page_parameter(name: str) -> None:
+    """A query parameter an app's cached pages read (AppConfig.ready), kept in the key instead of redirected away."""
+    PAGE_PARAMETERS.add(name)
+
+
+# ------------------------------------------------------------------------------------------------- purging
+
+def purge_keys(keys: Iterable[str], *, hard: bool = False) -> None:
+    """Invalidate every cached page carrying any of `keys`, on every app server (and the CDN, if configured).
+
+    Soft: readers may get the previous copy for the few seconds one request takes to re-render it.
+    Hard: no copy rendered before this call is served again.
+    """
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    _write_purge(keys, hard)
+    from .purgers import purger
+
+    purger().purge(keys, hard=hard)
+
+
+def _write_purge(keys: list[str], hard: bool) -> None:
+    now = _now()
+    if hard:
+        # Written first, and kept as long as a page stored before it can live.
+        markers = {HARD_KEY.format(name=key): now for key in keys}
+        cache.set_many(markers, timeout=settings.PAGE_CACHE_SECONDS + 60)
+    cache.set_many({TOKEN_KEY.format(name=key): new_token(now) for key in keys}, timeout=None)
+    cache.set(EPOCH_KEY, new_token(now), timeout=None)  # after the tokens: see _current()
+    # Another purge may have written its own token since (as good as ours); nothing at all means the cache did
+    # not take the write: owe it, or this process's stale pages could come back with the cache.
+    if cache.get(TOKEN_KEY.format(name=keys[0])) is None:
+        with _owed_lock:
+            for key in keys:
+                _owed[key] = _owed.get(key, False) or hard
+
+
+def purge_all(*, hard: bool = True) -> None:
     """Invalidate every cached page on every app server."""
-    _owed.clear()
-    cache.set(GENERATION_KEY, new_token(), timeout=None)
-    # Another purge may have written its own token since (that is as good as ours); nothing at all means the
-    # cache did not take the write: owe it, or this process's stale pages could come back with the cache.
-    if cache.get(GENERATION_KEY) is None:
-        _owed.set()
+    purge_keys([ALL], hard=hard)
+
+
+purge = purge_all  # the name the scheduler and older callers use
 
 
 def pay_owed_purge() -> None:
-    """Write a purge this process owes, if any (called before serving from the cache, and by the scheduler)."""
-    if _owed.is_set():
-        purge()
+    """Write the purges this process owes, if any (called before serving from the cache, and by the scheduler)."""
+    if not _owed:
+        return
+    with _owed_lock:
+        owed = dict(_owed)
+        _owed.clear()
+    for hard in (True, False):
+        keys = [key for key, is_hard in owed.items() if is_hard is hard]
+        if keys:
+            purge_keys(keys, hard=hard)
+
+
+def purge_after_commit(keys: Iterable[str], *, hard: bool = False) -> None:
+    """Purge once the change is committed, so no request can re-cache the old page."""
+    from django.db import transaction
+
+    keys = list(keys)
+    transaction.on_commit(lambda: purge_keys(keys, hard=hard))
+
+
+# Model -> function(instance) giving the keys a saved or deleted row purges (None: none). Apps register theirs in
+# AppConfig.ready; a model of a page-content app with no function registered purges everything.
+_model_keys: dict[type, Callable] = {}
+
+
+def register_model_keys(model: type, keys_of: Callable) -> None:
+    _model_keys[model] = keys_of
+
+
+def purge_for_row(sender, instance=None, raw=False, **kwargs) -> None:
+    """post_save / post_delete / m2m_changed receiver (core.apps connects it for the page-content apps)."""
+    if raw:
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: only once the rows have moved
+    model = sender if action is None else type(instance)
+    keys_of = _model_keys.get(model)
+    keys = [ALL] if keys_of is None else list(keys_of(instance) or ())
+    if keys:
+        purge_after_commit(keys)
 
 
 # Functions `now -> datetime | None` giving the next instant at which pages change by themselves. Apps register
@@ -87,33 +225,90 @@ def register_next_instant(source: Callable[[datetime], datetime | None]) -> None
         _next_instant_sources.append(source)
 
 
-def next_scheduled_instant(gen: str) -> datetime | None:
-    """The next instant at which what readers may see changes by itself (go-live or expiry)."""
-    key = NEXT_INSTANT_KEY.format(generation=gen)
-    cached = cache.get(key, "missing")
-    if cached != "missing":
-        return cached
+def next_scheduled_instant(schedule_token: str) -> datetime | None:
+    """The next instant at which what readers may see changes by itself (go-live or expiry).
+
+    Remembered under the current token of the "schedule" key, which every story change purges."""
+    cached = cache.get(NEXT_INSTANT_KEY)
     now = timezone.now()
+    # Past instants are looked up again: the story went live (or expired) with no purge, the next one is later.
+    if cached is not None and cached[0] == schedule_token and (cached[1] is None or cached[1] > now):
+        return cached[1]
     instants = [source(now) for source in _next_instant_sources]
     upcoming = min((i for i in instants if i), default=None)
-    cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS)
+    cache.set(NEXT_INSTANT_KEY, (schedule_token, upcoming), timeout=settings.PAGE_CACHE_SECONDS)
     return upcoming
 
 
-def limit_lifetime(request, seconds: int) -> None:
-    """Keep this page at most `seconds` in the page cache and in a CDN (s-maxage), whatever the default.
+# ---------------------------------------------------------------------------------------------- fragments
 
-    For pages that change without a purge: a live blog's page and its update endpoint live a few seconds, so a
-    new entry purges nothing and the rest of the site stays cached (live.views, live.templatetags).
+FRAGMENT_KEY = "pagecache:fragment:v2:{name}"
+
+
+def fragment(name: str, build: Callable[[], object]):
+    """A part of a page (a story with its prefetches, a rendered rail, a card) kept under the same keys as pages.
+
+    `build()` names what it shows with add_keys(), as a page does; the value is kept while all those keys are
+    current and until the next scheduled instant, like a page, and the page using it carries its keys. Only while
+    the page cache is on (PAGE_CACHE_SECONDS), so a render with it off is a plain render.
     """
-    current = getattr(request, "page_cache_limit", None)
-    request.page_cache_limit = seconds if current is None else min(current, seconds)
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    found = kept_fragments([name])
+    if name in found:
+        return found[name]
+    return store_fragment(name, build)
 
 
-def register_page_parameter(name: str) -> None:
-    """A query parameter an app's cached pages read (AppConfig.ready), kept in the key instead of redirected away."""
-    PAGE_PARAMETERS.add(name)
+def kept_fragments(names: list[str]) -> dict:
+    """The fragments among `names` that are kept and current (two cache round trips however many)."""
+    if not settings.PAGE_CACHE_SECONDS or not names:
+        return {}
+    found = cache.get_many([EPOCH_KEY, *(FRAGMENT_KEY.format(name=name) for name in names)])
+    epoch, now = found.get(EPOCH_KEY), _now()
+    current = {}
+    for name in names:
+        cache_key = FRAGMENT_KEY.format(name=name)
+        entry = found.get(cache_key)
+        if entry is not None and now < entry[1] and not _current(cache_key, entry[0], entry[3], epoch):
+            add_keys(entry[0].keys())
+            _cut_deadline(entry[1])  # the page using it is kept no longer than it
+            current[name] = entry[2]
+    return current
 
+
+def store_fragment(name: str, build: Callable[[], object]):
+    """Build a fragment, naming its keys, and keep it (see fragment())."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    cache_key = FRAGMENT_KEY.format(name=name)
+    started = _now()
+    collected, deadline = {ALL}, [float("inf")]
+    reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
+    try:
+        value = build()
+    finally:
+        _collecting.reset(reset)
+        _deadline.reset(reset_deadline)
+    add_keys(collected)
+    _cut_deadline(deadline[0])
+    if value is None:
+        return None  # nothing found is not kept: what would name the change that makes it something?
+    names = sorted(collected)
+    tokens = current_tokens([*names, SCHEDULE])
+    if tokens and not any(token_time(tokens[key]) >= started for key in names):
+        now = _now()
+        valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
+        upcoming = next_scheduled_instant(tokens[SCHEDULE])
+        if upcoming is not None:
+            valid_until = min(valid_until, upcoming.timestamp())
+        if valid_until > now:
+            entry = ({key: tokens[key] for key in names}, valid_until, value, new_token())
+            cache.set(cache_key, entry, int(valid_until - now) + 1)
+    return value
+
+
+# ------------------------------------------------------------------------------------------- request keys
 
 def is_marketing(name: str) -> bool:
     return name in MARKETING_PARAMETERS or name.startswith(MARKETING_PREFIXES)
@@ -144,6 +339,52 @@ def _is_cacheable_request(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def _current(cache_key: str, entry_tokens: dict, entry_id: str, epoch: str | None) -> list[str]:
+    """The keys of a stored entry whose token has changed (none: the entry is current).
+
+    Checked once per epoch per process: the epoch is read before the tokens, and written after them by a purge,
+    so an epoch seen unchanged means no purge has finished since the tokens were last compared."""
+    if epoch is not None and _verified.get(cache_key) == (epoch, entry_id):
+        return []
+    found = cache.get_many([TOKEN_KEY.format(name=name) for name in entry_tokens])
+    changed = [name for name, token in entry_tokens.items() if found.get(TOKEN_KEY.format(name=name)) != token]
+    if not changed and epoch is not None:
+        if len(_verified) >= VERIFIED_MAX:
+            _verified.clear()
+        _verified[cache_key] = (epoch, entry_id)
+    return changed
+
+
+def current_tokens(names: Iterable[str]) -> dict[str, str]:
+    """The current token of each key, made (as never purged) where there is none; {} when the cache is down."""
+    names = list(names)
+    wanted = {TOKEN_KEY.format(name=name): name for name in names}
+    found = cache.get_many([EPOCH_KEY, *wanted])
+    if len(found) < len(wanted) + 1:
+        for cache_key in ({EPOCH_KEY, *wanted} - found.keys()):
+            cache.add(cache_key, new_token(0), timeout=None)
+        found = cache.get_many(list(wanted))
+        if len(found) < len(wanted):
+            return {}
+    return {wanted[cache_key]: token for cache_key, token in found.items() if cache_key in wanted}
+
+
+# ---------------------------------------------------------------------------------------------- middleware
+
+def _state(key: str, entry, epoch: str | None) -> str:
+    """Of a stored page (tokens of its keys, deadline, render start, response, id):
+    'fresh', 'stale' (soft-purged: may be served while someone re-renders) or 'dead'."""
+    if entry is None or _now() >= entry[1]:
+        return "dead"
+    changed = _current(key, entry[0], entry[4], epoch)
+    if not changed:
+        return "fresh"
+    hard = cache.get_many([HARD_KEY.format(name=name) for name in changed])
+    if any(at >= entry[2] for at in hard.values()):
+        return "dead"
+    return "stale"
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -163,34 +404,86 @@ class PageCacheMiddleware:
             return response
         pay_owed_purge()
         key = page_key(request.path, keyed)
-        # One round trip for both: the current generation and the stored page.
-        found = cache.get_many([GENERATION_KEY, key])
-        gen = found[GENERATION_KEY] if GENERATION_KEY in found else generation()
-        cached = found.get(key)
-        # A stored page counts only if it was stored under the current generation and before its own
-        # deadline: backend TTLs are whole seconds (and time-travel tests cannot move Redis's clock),
-        # but a go-live instant must hold to the second.
-        if gen is not None and cached is not None and cached[0] == gen and timezone.now().timestamp() < cached[1]:
-            response = cached[2]
-            response["X-Page-Cache"] = "hit"
+        found = cache.get_many([EPOCH_KEY, key])  # one round trip on Redis
+        entry = found.get(key)
+        state = _state(key, entry, found.get(EPOCH_KEY))
+        if state == "fresh":
+            return _served(entry, "hit")
+        lock = LOCK_KEY.format(page=key)
+        if cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS):
+            try:
+                # The lock may have just been let go by a request that stored a fresh copy since we looked.
+                fresh = self._fresh(key)
+                if fresh is not None:
+                    return _served(fresh, "hit")
+                return self._render_and_store(request, key)
+            finally:
+                cache.delete(lock)
+        if cache.get(lock) is not None:  # someone else is rendering this page (else: the cache is down)
+            if state == "stale":
+                return _served(entry, "stale")
+            fresh = self._wait_for_fresh(key, lock)
+            if fresh is not None:
+                return _served(fresh, "hit")
+        return self._render_and_store(request, key)
+
+    @staticmethod
+    def _wait_for_fresh(key: str, lock: str):
+        """A hard-purged page: wait for the lock holder's copy rather than render it once more."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            entry = PageCacheMiddleware._fresh(key)
+            if entry is not None:
+                return entry
+            if cache.get(lock) is None:
+                return PageCacheMiddleware._fresh(key)
+        return None
+
+    @staticmethod
+    def _fresh(key: str):
+        found = cache.get_many([EPOCH_KEY, key])
+        entry = found.get(key)
+        return entry if _state(key, entry, found.get(EPOCH_KEY)) == "fresh" else None
+
+    def _render_and_store(self, request, key: str):
+        started = _now()
+        collected, deadline = {ALL}, [float("inf")]
+        reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
+        try:
+            response = self.get_response(request)
+        finally:
+            _collecting.reset(reset)
+            _deadline.reset(reset_deadline)
+        if not self._storable(response):
             return response
-        response = self.get_response(request)
-        if gen is not None and self._storable(response):
-            now = timezone.now().timestamp()
-            limit = getattr(request, "page_cache_limit", None)
-            valid_until = now + (settings.PAGE_CACHE_SECONDS if limit is None else min(limit, settings.PAGE_CACHE_SECONDS))
-            upcoming = next_scheduled_instant(gen)
-            if upcoming is not None:
-                valid_until = min(valid_until, upcoming.timestamp())
-            cdn_seconds = settings.PAGE_CACHE_CDN_SECONDS if limit is None else min(limit, settings.PAGE_CACHE_CDN_SECONDS)
-            patch_cache_control(response, public=True, max_age=0, s_maxage=cdn_seconds)
-            if valid_until > now:
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
-                    set_response_etag(response)  # hashed once here, not on every hit
-                cache.set(key, (gen, valid_until, response), int(valid_until - now) + 1)
-            response["X-Page-Cache"] = "miss"
+        names = sorted(collected)
+        tokens = current_tokens([*names, SCHEDULE])
+        cdn_seconds = settings.PAGE_CACHE_CDN_PURGED_SECONDS if settings.PAGE_CACHE_PURGER else settings.PAGE_CACHE_CDN_SECONDS
+        if deadline[0] != float("inf"):  # a part that changes without a purge (limit_lifetime) sets the pace
+            cdn_seconds = max(0, min(cdn_seconds, int(deadline[0] - started)))
+        patch_cache_control(
+            response, public=True, max_age=0, s_maxage=cdn_seconds,
+            stale_while_revalidate=settings.PAGE_CACHE_LOCK_SECONDS,
+        )
+        response["Surrogate-Key"] = " ".join(names)
+        response["Cache-Tag"] = ",".join(names)
+        response["X-Page-Cache"] = "miss"
+        # Nothing stored when the cache is down, or when one of the page's keys was purged while it rendered.
+        if not tokens or any(token_time(tokens[name]) >= started for name in names):
+            return response
+        now = _now()
+        valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
+        upcoming = next_scheduled_instant(tokens[SCHEDULE])
+        if upcoming is not None:
+            valid_until = min(valid_until, upcoming.timestamp())
+        if valid_until > now:
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
+                set_response_etag(response)  # hashed once here, not on every hit
+            page_tokens = {name: tokens[name] for name in names}
+            cache.set(key, (page_tokens, valid_until, started, response, new_token()), int(valid_until - now) + 1)
         return response
 
     @staticmethod
@@ -205,8 +498,7 @@ class PageCacheMiddleware:
         )
 
 
-def purge_after_commit(**kwargs) -> None:
-    """Signal receiver: purge once the change is committed, so no request can re-cache the old page."""
-    from django.db import transaction
-
-    transaction.on_commit(purge)
+def _served(entry, how: str):
+    response = entry[3]
+    response["X-Page-Cache"] = how
+    return response

@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles import cache_keys
 from articles.export import site_uri
 from articles.models import Article, Section
 from core.text import clean_text
@@ -105,7 +106,12 @@ class StoryFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj):
-        return self.stories(obj).for_listing().with_body_photos().prefetch_related("tags")[:FEED_SIZE]
+        items = list(self.stories(obj).for_listing().with_body_photos().prefetch_related("tags")[:FEED_SIZE])
+        cache_keys.show(self.membership_keys(obj), (key for item in items for key in cache_keys.page_keys_of_feed_item(item)))
+        return items
+
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.HOME]
 
     def title(self, obj):
         return clean_text(self.plain_title(obj))
@@ -182,6 +188,9 @@ class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
         return Section.objects.get(slug=slug)
 
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.section(obj.pk), cache_keys.stories_of(cache_keys.section(obj.pk))]
+
     def stories(self, obj):
         return Article.objects.live().filter(section=obj)
 
@@ -201,6 +210,9 @@ class ReporterFeed(StoryFeed):
     def get_object(self, request, slug):
         return Reporter.objects.get(slug=slug)
 
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.reporter(obj.pk), cache_keys.stories_of(cache_keys.reporter(obj.pk))]
+
     def stories(self, obj):
         return Article.objects.live().filter(bylines__reporter=obj)
 
@@ -219,6 +231,9 @@ class TagFeed(StoryFeed):
 
     def get_object(self, request, slug):
         return Tag.objects.get(slug=slug)
+
+    def membership_keys(self, obj) -> list[str]:
+        return [cache_keys.tag(obj.pk), cache_keys.stories_of(cache_keys.tag(obj.pk))]
 
     def stories(self, obj):
         return Article.objects.live().filter(tags__slug=obj.slug)

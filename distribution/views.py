@@ -10,6 +10,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.pagecache import add_keys
+
 from . import links
 from .sitemaps import SITEMAPS
 
@@ -41,6 +43,7 @@ def sitemap_url(name: str) -> str:
 
 @require_GET
 def sitemap_index(request):
+    add_keys("sitemap")
     now = timezone.now()
     entries = []
     for name, sitemap_class in SITEMAPS.items():
@@ -54,6 +57,7 @@ def sitemap_index(request):
 
 @require_GET
 def sitemap(request, section):
+    add_keys("sitemap")  # every story, section, reporter and tag change purges the sitemaps (cheap to render)
     sitemap_class = SITEMAPS.get(section)
     if sitemap_class is None:
         raise Http404(f"No sitemap {section!r}")

@@ -156,9 +156,10 @@ else:
     # they all read (docs/decisions.md, "A cache every process shares"): files in one directory.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "core.filecache.FileCache",  # FileBasedCache with an atomic add
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".local" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+            # Pages, their fragments and one token per surrogate key: about ten entries per story shown.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "30000"))},
         }
     }
 
@@ -238,9 +239,19 @@ INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
 
-# Page cache (core/pagecache.py): anonymous public pages, purged on every change they could show.
+# Page cache (core/pagecache.py): anonymous public pages, purged by the keys of what they show.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# A purger (core/purgers.py) sends every purge to the CDN too; with one, the CDN may keep pages for minutes.
+PAGE_CACHE_PURGER = os.environ.get("PAGE_CACHE_PURGER", "")
+PAGE_CACHE_PURGER_URL = os.environ.get("PAGE_CACHE_PURGER_URL", "")
+PAGE_CACHE_PURGER_TOKEN = os.environ.get("PAGE_CACHE_PURGER_TOKEN", "")
+PAGE_CACHE_PURGER_SERVICE = os.environ.get("PAGE_CACHE_PURGER_SERVICE", "")
+# How long a CDN may keep a page (s-maxage): without a purger, a change reaches readers within this time; with
+# one, every change is purged there too, so minutes are safe.
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "5"))
+PAGE_CACHE_CDN_PURGED_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_PURGED_SECONDS", "300"))
+# After a soft purge one request re-renders a page while the others get the previous copy for at most this long.
+PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
 
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render

@@ -36,16 +36,33 @@ def test_a_purge_the_cache_missed_is_paid_before_the_next_cached_page(client, se
     story.headline = "After the outage"
     services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
     pagecache.purge()  # what the commit hook runs
-    assert pagecache._owed.is_set()
+    assert pagecache._owed == {pagecache.ALL: True}
 
     # The cache comes back with the old page still in it; this process pays what it owes before serving it.
     settings.CACHES = live_caches
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss" and "After the outage" in response.content.decode()
-    assert not pagecache._owed.is_set()
+    assert not pagecache._owed
 
 
 def test_a_written_purge_owes_nothing(db):
-    cache.set(pagecache.GENERATION_KEY, "old", None)
+    key = pagecache.TOKEN_KEY.format(name=pagecache.ALL)
+    cache.set(key, "old", None)
     pagecache.purge()
-    assert not pagecache._owed.is_set() and cache.get(pagecache.GENERATION_KEY) not in (None, "old")
+    assert not pagecache._owed and cache.get(key) not in (None, "old")
+
+
+@pytest.mark.django_db
+def test_owed_targeted_purges_keep_their_keys_and_hardness(settings):
+    live_caches = settings.CACHES
+    DEAD_REDIS["default"]["LOCATION"] = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CACHES = DEAD_REDIS
+    pagecache.purge_keys(["story:1", "section:2"])
+    pagecache.purge_keys(["story:1"], hard=True)
+    assert pagecache._owed == {"story:1": True, "section:2": False}
+    settings.CACHES = live_caches
+    before = pagecache.current_tokens(["story:1", "section:2"])
+    pagecache.pay_owed_purge()
+    after = pagecache.current_tokens(["story:1", "section:2"])
+    assert not pagecache._owed and all(after[key] != before[key] for key in before)
+    assert cache.get(pagecache.HARD_KEY.format(name="story:1")) and not cache.get(pagecache.HARD_KEY.format(name="section:2"))

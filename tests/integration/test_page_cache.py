@@ -117,3 +117,19 @@ def test_any_other_parameter_is_redirected_to_the_clean_url_and_stores_nothing(c
 @pytest.mark.django_db
 def test_staff_query_strings_are_left_alone(admin_client):
     assert admin_client.get("/?preview=1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_after_one_scheduled_instant_pages_are_cached_again_until_the_next(client, settings):
+    settings.PAGE_CACHE_SECONDS = 4 * 3600
+    with time_machine.travel(NINE, tick=False):
+        services.publish(make_story(headline="Ten o'clock story"), at=NINE + timedelta(hours=1), actor=services.COMMAND)
+        services.publish(make_story(headline="Noon story"), at=NINE + timedelta(hours=3), actor=services.COMMAND)
+        client.get("/")
+    with time_machine.travel(NINE + timedelta(hours=1, minutes=5), tick=False):
+        first = client.get("/")
+        assert first["X-Page-Cache"] == "miss" and "Ten o&#x27;clock story" in first.content.decode()
+        assert client.get("/")["X-Page-Cache"] == "hit"  # cached again, until noon
+    with time_machine.travel(NINE + timedelta(hours=3), tick=False):
+        response = client.get("/")
+        assert response["X-Page-Cache"] == "miss" and "Noon story" in response.content.decode()

@@ -1,0 +1,156 @@
+"""Which page-cache keys a page shows and which a change purges (core.pagecache; docs/production.md lists them).
+
+Keys: story:<id> (the story, and every card or rail line showing it), section:<id>, reporter:<id>, tag:<id> (the
+thing itself: its name on cards, bylines, its page), section:<id>:stories, reporter:<id>:stories,
+tag:<id>:stories (which stories its listing, its feed and the related stories of its stories show), photo:<id>,
+listing:home (the home page's and the site feed's stories), listing:recent (the "Most recent" rail on every story
+page), nav, sitemap.
+
+A story change purges story:<id> and the sitemaps, softly (readers may get the previous copy for the seconds one
+request takes to re-render). What appears where changes only when a story goes live, leaves (unpublished, back to
+draft, trashed), or has a scheduled update applied: those purge every listing the story was in or is now in, plus
+home and the rail, hard (no copy rendered before is served again). An edit that moves a story to another section,
+byline or tag purges the listings it left and joined. "Before" is the union of the story's last two revisions (a
+revision is kept on every content save), so a move is seen whether or not it made a revision of its own.
+"""
+from django.contrib.contenttypes.models import ContentType
+from taggit.models import Tag, TaggedItem
+
+from core import pagecache
+
+from .models import Article, Byline, Revision, Section
+
+HOME = "listing:home"
+RECENT = "listing:recent"
+NAV = "nav"
+SITEMAP = "sitemap"
+# Kinds of story_changed after which the story is in other listings, or its page must not be served as before.
+HARD_KINDS = frozenset({
+    "published", "unpublished", "returned", "update", "ingested", "move to the trash", "restore from the trash",
+})
+
+
+def story(pk) -> str:
+    return f"story:{pk}"
+
+
+def section(pk) -> str:
+    return f"section:{pk}"
+
+
+def reporter(pk) -> str:
+    return f"reporter:{pk}"
+
+
+def tag(pk) -> str:
+    return f"tag:{pk}"
+
+
+def photo(pk) -> str:
+    return f"photo:{pk}"
+
+
+def stories_of(key: str) -> str:
+    """Which stories are listed under a section, reporter or tag (not its name)."""
+    return f"{key}:stories"
+
+
+# ------------------------------------------------------------------------------------- what pages show
+
+def card_keys(stories) -> set[str]:
+    """A story card: headline, section, bylines, hero (all prefetched by for_listing(): no query)."""
+    keys = set()
+    for item in stories:
+        keys |= {story(item.pk), section(item.section_id)}
+        keys |= {reporter(b.reporter_id) for b in item.bylines.all()}
+        if item.hero_photo_id:
+            keys.add(photo(item.hero_photo_id))
+    return keys
+
+
+def page_keys(article: Article) -> set[str]:
+    """The story page (and its export): everything for_page() prefetched."""
+    keys = card_keys([article])
+    keys |= {tag(t.pk) for t in article.tags.all()}
+    keys |= {photo(p.photo_id) for p in article.inline_photos.all()}
+    keys |= {photo(p.photo_id) for p in article.body_photo_links.all()}
+    return keys
+
+
+def related_sources(article: Article) -> set[str]:
+    """What a story's related stories come from: the newest of its section and of its tags."""
+    return {stories_of(section(article.section_id))} | {stories_of(tag(t.pk)) for t in article.tags.all()}
+
+
+def page_keys_of_feed_item(article: Article) -> set[str]:
+    """A feed item: the card, its tags and the pictures placed in its body."""
+    keys = card_keys([article])
+    keys |= {tag(t.pk) for t in article.tags.all()}
+    keys |= {photo(p.photo_id) for p in article.body_photo_links.all()}
+    return keys
+
+
+def show(*keys) -> None:
+    pagecache.add_keys(*keys)
+
+
+# ---------------------------------------------------------------------------------------- what changes purge
+
+def _memberships(section_id, reporter_ids, tag_ids) -> set[str]:
+    keys = {stories_of(reporter(pk)) for pk in reporter_ids} | {stories_of(tag(pk)) for pk in tag_ids}
+    if section_id:
+        keys.add(stories_of(section(section_id)))
+    return keys
+
+
+def memberships_now(article_id: int) -> set[str]:
+    section_id = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
+    reporter_ids = Byline.objects.filter(article_id=article_id).values_list("reporter_id", flat=True)
+    tag_ids = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id=article_id
+    ).values_list("tag_id", flat=True)
+    return _memberships(section_id, reporter_ids, tag_ids)
+
+
+def memberships_before(article_id: int) -> list[set[str]]:
+    """The memberships of the story's last two revisions (newest first)."""
+    snapshots = list(
+        Revision.objects.filter(article_id=article_id).order_by("-id").values_list("snapshot", flat=True)[:2]
+    )
+    names = {name for snap in snapshots for name in snap.get("tags", ())}
+    tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
+    return [
+        _memberships(snap.get("section"), snap.get("reporters", ()), (tag_ids[n] for n in snap.get("tags", ()) if n in tag_ids))
+        for snap in snapshots
+    ]
+
+
+def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
+    """(keys to purge, hard) for a committed change of this kind to this story."""
+    keys = {story(article_id), SITEMAP, pagecache.SCHEDULE}
+    now, before = memberships_now(article_id), memberships_before(article_id)
+    if kind in HARD_KINDS:
+        return keys.union(now, *before, {HOME, RECENT}), True
+    # The latest revision is this change's when it changed content, else the state before it.
+    return keys.union(*(now ^ snap for snap in before)), False
+
+
+def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:
+    keys, hard = story_change(article_id, kind)
+    pagecache.purge_keys(keys, hard=hard)
+
+
+def register() -> None:
+    """Rows of the articles app (and taggit's) and the keys their save or delete purges."""
+    from .signals import story_changed
+
+    story_changed.connect(on_story_changed, dispatch_uid="articles-pagecache-story-changed")
+    pagecache.register_model_keys(Section, lambda s: {section(s.pk), NAV, SITEMAP})
+    pagecache.register_model_keys(Tag, lambda t: {tag(t.pk), SITEMAP})
+    # A story's own rows change through articles.services, which sends story_changed once per change.
+    from django.apps import apps
+
+    for model in apps.get_app_config("articles").get_models():
+        if model is not Section:
+            pagecache.register_model_keys(model, lambda row: None)
+    pagecache.register_model_keys(TaggedItem, lambda row: None)

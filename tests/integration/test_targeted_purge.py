@@ -1,0 +1,207 @@
+"""Targeted purges: a change purges exactly the cached pages that show what changed, and no others.
+
+The newsroom: a Business story (reporter Asha, tag "markets", hero photo credited to Reuters) and a Sports story
+(reporter Bala, tag "cricket"), then five newer Sports stories by Chitra, so neither story's "Most recent" rail
+shows the other. Every page below is cached first; after each change, a page answered from the cache ("hit")
+was kept, any other answer means it was purged.
+"""
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from taggit.models import Tag
+
+from ads.models import AdSlot, Advertiser, Campaign
+from articles import services
+from articles.models import Section
+from core import pagecache
+from photos import services as photo_services
+from tests.factories import make_photo, make_reporter, make_story
+
+HTML = {"home", "business", "sports", "biz_story", "sports_story", "reporter_a", "reporter_b", "markets", "cricket"}
+NOT_HTML = {"site_rss", "sports_rss", "sitemap", "robots"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def newsroom(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        asha, bala, chitra = make_reporter("Asha Rao"), make_reporter("Bala Iyer"), make_reporter("Chitra Sen")
+        hero = make_photo(credit="Reuters", name="biz.jpg")
+        biz = services.publish(
+            make_story("Markets rally", section_slug="business", reporters=[asha], tags=["markets"], hero=hero),
+            actor=services.COMMAND,
+        )
+        sports = services.publish(
+            make_story("Cup final tonight", section_slug="sports", reporters=[bala], tags=["cricket"]),
+            actor=services.COMMAND,
+        )
+        for n in range(5):
+            services.publish(make_story(f"Sports brief {n}", section_slug="sports", reporters=[chitra]), actor=services.COMMAND)
+    pages = {
+        "home": "/",
+        "business": "/section/business/",
+        "sports": "/section/sports/",
+        "biz_story": biz.get_absolute_url(),
+        "sports_story": sports.get_absolute_url(),
+        "reporter_a": asha.get_absolute_url(),
+        "reporter_b": bala.get_absolute_url(),
+        "markets": "/tag/markets/",
+        "cricket": "/tag/cricket/",
+        "site_rss": "/feeds/rss/",
+        "sports_rss": "/section/sports/rss/",
+        "sitemap": "/sitemap-articles.xml",
+        "robots": "/robots.txt",
+    }
+    return {"biz": biz, "sports": sports, "asha": asha, "hero": hero, "pages": pages}
+
+
+def cache_all(client, pages) -> None:
+    for name, url in pages.items():
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", name
+
+
+def purged(client, pages) -> set[str]:
+    return {name for name, url in pages.items() if client.get(url).get("X-Page-Cache") != "hit"}
+
+
+@pytest.fixture
+def change(client, newsroom, django_capture_on_commit_callbacks):
+    """Cache every page, run the change (its commit hooks too), return the names of the pages it purged."""
+    def run(action) -> set[str]:
+        cache_all(client, newsroom["pages"])
+        with django_capture_on_commit_callbacks(execute=True):
+            action()
+        return purged(client, newsroom["pages"])
+
+    return run
+
+
+def save(story, **fields):
+    for name, value in fields.items():
+        setattr(story, name, value)
+    related = services.Related(story.ordered_reporters(), list(story.tags.names()), [])
+    return services.save_story(story, related, actor=services.COMMAND)
+
+
+BIZ_STORY_SHOWN_ON = {"home", "business", "biz_story", "reporter_a", "markets", "site_rss", "sitemap"}
+
+
+def test_editing_a_business_story_leaves_sports_pages_cached(change, newsroom):
+    assert change(lambda: save(newsroom["biz"], headline="Markets rally again")) == BIZ_STORY_SHOWN_ON
+
+
+def test_publishing_purges_its_listings_home_and_every_most_recent_rail(change, newsroom):
+    asha = newsroom["asha"]
+    new = make_story("Rupee steady", section_slug="business", reporters=[asha], tags=["markets"])
+    assert change(lambda: services.publish(new, actor=services.COMMAND)) == (
+        BIZ_STORY_SHOWN_ON | {"sports_story"}  # the rail under every story lists the newest
+    )
+
+
+def test_unpublishing_purges_hard_where_it_was_listed(change, newsroom, client):
+    biz = newsroom["biz"]
+    assert change(lambda: services.unpublish(biz, actor=services.COMMAND)) == BIZ_STORY_SHOWN_ON | {"sports_story"}
+    assert client.get(newsroom["pages"]["biz_story"]).status_code == 404
+    assert "Markets rally" not in client.get("/").content.decode()
+
+
+def test_trash_purges_like_unpublish(change, newsroom):
+    assert change(lambda: services.trash(newsroom["biz"], actor=services.COMMAND)) == BIZ_STORY_SHOWN_ON | {"sports_story"}
+
+
+def test_moving_a_story_to_another_section_purges_both_sections(change, newsroom):
+    assert change(lambda: save(newsroom["biz"], section=Section.objects.get(slug="sports"))) == (
+        # Joins Sports: its page, its feed and its stories' related lists; leaves Business.
+        BIZ_STORY_SHOWN_ON | {"sports", "sports_story", "sports_rss"}
+    )
+
+
+def test_renaming_a_section_purges_pages_with_navigation_and_its_cards(change):
+    section = Section.objects.get(slug="business")
+    section.name = "Money"
+    # The navigation bar is on every HTML page; of the rest, only the site feed shows the name.
+    assert change(lambda: section.save()) == HTML | {"site_rss", "sitemap"}
+
+
+def test_editing_a_reporter_purges_bylines_and_their_page(change, newsroom):
+    asha = newsroom["asha"]
+    asha.designation = "Markets editor"
+    assert change(lambda: asha.save()) == {"home", "business", "biz_story", "reporter_a", "markets", "site_rss", "sitemap"}
+
+
+def test_editing_a_photo_purges_the_pages_showing_it(change, newsroom, admin_user):
+    hero = newsroom["hero"]
+    hero.caption = "Traders on the floor"
+    assert change(lambda: photo_services.save_photo(hero, user=admin_user)) == BIZ_STORY_SHOWN_ON
+
+
+def test_editing_a_credit_purges_the_pages_showing_its_photos(change, newsroom, admin_user):
+    credit = newsroom["hero"].credit
+    credit.name = "Reuters Pictures"
+    assert change(lambda: photo_services.save_credit(credit, user=admin_user)) == BIZ_STORY_SHOWN_ON
+
+
+def test_renaming_a_tag_purges_its_page_and_the_stories_showing_it(change):
+    markets = Tag.objects.get(slug="markets")
+    markets.name = "Stock markets"
+    assert change(lambda: markets.save()) == {"biz_story", "markets", "site_rss", "sitemap"}
+
+
+def test_an_ad_slot_change_purges_the_html_pages_and_a_campaign_none(change):
+    slot = AdSlot.objects.get(key="sidebar")
+    slot.name = "Right rail"
+    assert change(lambda: slot.save()) == HTML
+    advertiser = Advertiser.objects.create(name="Acme")
+
+    def book():
+        now = timezone.now()
+        campaign = Campaign.objects.create(name="Sale", advertiser=advertiser, starts_at=now, ends_at=now + timedelta(days=1))
+        campaign.slots.add(slot)  # chosen per view by /ads/serve/, never part of a cached page
+
+    assert change(book) == set()
+
+
+def test_responses_carry_their_keys_for_a_cdn(client, newsroom):
+    biz, hero = newsroom["biz"], newsroom["hero"]
+    response = client.get(biz.get_absolute_url())
+    keys = response["Surrogate-Key"].split()
+    business = Section.objects.get(slug="business").pk
+    assert {f"story:{biz.pk}", f"section:{business}", f"reporter:{newsroom['asha'].pk}", f"photo:{hero.pk}",
+            f"tag:{Tag.objects.get(slug='markets').pk}", "listing:recent", "nav", "ads", "all"} <= set(keys)
+    assert response["Cache-Tag"].split(",") == keys
+    assert f"story:{newsroom['sports'].pk}" not in keys
+    hit = client.get(biz.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit" and hit["Surrogate-Key"] == response["Surrogate-Key"]
+
+
+def test_a_hard_purge_serves_no_copy_rendered_before_it(client, newsroom):
+    url = newsroom["pages"]["biz_story"]
+    client.get(url)
+    key = pagecache.page_key(url, [])
+    story_key = f"story:{newsroom['biz'].pk}"
+    pagecache.purge_keys([story_key])  # soft: the stored copy is "stale", servable while someone re-renders
+    assert pagecache._state(key, cache.get(key), None) == "stale"
+    pagecache.purge_keys([story_key], hard=True)
+    pagecache.purge_keys([story_key])  # a soft purge after a hard one does not make the old copy servable again
+    assert pagecache._state(key, cache.get(key), None) == "dead"
+
+
+def test_an_entry_stored_after_this_process_checked_the_epoch_is_checked_again(client, newsroom):
+    """The epoch memo covers the entry it checked, not whatever a slower render stores under the same key later."""
+    url = newsroom["pages"]["biz_story"]
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"  # checked at the current epoch and remembered
+    key = pagecache.page_key(url, [])
+    tokens, valid_until, started, response, _ = cache.get(key)
+    story_key = f"story:{newsroom['biz'].pk}"
+    # A render that read its tokens before a purge of its story stores them after it (no epoch change seen here).
+    stale_tokens = {**tokens, story_key: pagecache.new_token(0)}
+    cache.set(key, (stale_tokens, valid_until, started, response, pagecache.new_token()), 300)
+    assert client.get(url)["X-Page-Cache"] != "hit"
