@@ -17,6 +17,8 @@ import functools
 
 from django.db import models
 
+from core.guard import GuardedModelMixin, GuardedQuerySetMixin
+
 from .errors import ServiceWriteError
 
 _inside = contextvars.ContextVar("inside_story_services", default=False)
@@ -57,36 +59,15 @@ def check(model, operation: str) -> None:
         )
 
 
-class GuardedQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        check(self.model, "update")
-        return super().update(**kwargs)
-
-    def delete(self):
-        check(self.model, "delete")
-        return super().delete()
-
-    def bulk_create(self, objs, *args, **kwargs):
-        check(self.model, "bulk_create")
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, *args, **kwargs):
-        check(self.model, "bulk_update")
-        return super().bulk_update(objs, *args, **kwargs)
+class GuardedQuerySet(GuardedQuerySetMixin, models.QuerySet):
+    guard_check = staticmethod(check)
 
 
-class GuardedModel(models.Model):
+class GuardedModel(GuardedModelMixin):
     """A model whose rows only the story services write."""
 
+    guard_check = staticmethod(check)
     objects = GuardedQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        check(type(self), "save")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        check(type(self), "delete")
-        return super().delete(*args, **kwargs)
