@@ -419,10 +419,16 @@ class PageCacheMiddleware:
                 return self._render_and_store(request, key)
             finally:
                 cache.delete(lock)
-        if cache.get(lock) is not None:  # someone else is rendering this page (else: the cache is down)
+        if cache.get(lock) is not None:  # someone else is rendering this page
             if state == "stale":
                 return _served(entry, "stale")
             fresh = self._wait_for_fresh(key, lock)
+            if fresh is not None:
+                return _served(fresh, "hit")
+        else:
+            # The holder let go between our add and our look (or the cache is down): its copy may be stored now,
+            # and rendering again would be a second render for one purge.
+            fresh = self._fresh(key)
             if fresh is not None:
                 return _served(fresh, "hit")
         return self._render_and_store(request, key)
