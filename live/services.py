@@ -138,7 +138,7 @@ def _record(blog, action, actor, entry=None, snapshot=None) -> LiveRecord:
 def _purge_listings() -> None:
     """A blog opening, ending or moving its coverage changes the LIVE badge on listings.
 
-    The page cache at this base purges by generation only (every page); entries never call this, see
+    Purges every page (the targeted keys of issue 16 are not used here yet); entries never call this, see
     docs/decisions.md "Live blogs".
     """
     transaction.on_commit(pagecache.purge)
