@@ -4,13 +4,14 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.urls import reverse
 from taggit.models import Tag
 
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
-from . import actors
+from . import actors, preview_links
 from .body_media import render_blocks
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
@@ -132,6 +133,22 @@ def article_preview(request, pk):
     if not actors.viewable_stories(user, Article.objects.filter(pk=pk)).exists():
         raise PermissionDenied("Reporters preview their own stories.")
     return render(request, "articles/detail.html", _article_context(article, preview=True))
+
+
+def shared_preview(request, token):
+    """A story's current version for someone without a login, through a signed preview link (articles.preview_links).
+
+    Never cached, never indexed; an expired, revoked or altered link is a 404 that says so.
+    """
+    link = preview_links.link_for_token(token)
+    article = Article.objects.for_page().filter(pk=link.article_id).first() if link else None
+    if article is None:
+        response = render(request, "articles/preview_gone.html", status=404)
+    else:
+        response = render(request, "articles/detail.html", {**_article_context(article, preview=True), "shared_link": link})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def reader_blocks(article) -> list[dict]:

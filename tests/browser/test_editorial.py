@@ -101,7 +101,7 @@ def test_editor_uploads_writes_previews_and_schedules_a_story(new_context, tmp_p
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
 
     with page.context.expect_page() as opened:
-        page.get_by_role("link", name="Preview as readers will see it").click()
+        page.locator(".object-tools").get_by_role("link", name="Preview", exact=True).click()
     preview = opened.value
     preview.wait_for_load_state()
     expect(preview.locator(".preview-banner")).to_contain_text("Draft")
