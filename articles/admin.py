@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
 from core.admin_paginator import EstimatedCountPaginator
 from core.admin_time import instant_column
@@ -246,6 +246,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
+        if article is None and str(object_id).isdigit() and Article.objects.filter(pk=object_id).exists():
+            # It exists but is not theirs: say so (Django would say "doesn't exist. Perhaps it was deleted?").
+            raise PermissionDenied(
+                "This story belongs to other reporters. Ask an editor to add your byline to it if you work on it."
+            )
         extra = {"is_nav_sidebar_enabled": False}  # the story form takes the whole width
         if article is not None:
             extra = {
@@ -319,7 +324,7 @@ class ArticleAdmin(admin.ModelAdmin):
         only when it moved."""
         if not add and form.changed_data:
             unchanged = {"edit_version_seen"}
-            if form.cleaned_data.get("workflow") == form.initial.get("workflow"):
+            if form.cleaned_data.get("workflow") == form.status_before:
                 unchanged.add("workflow")
             form.changed_data[:] = [name for name in form.changed_data if name not in unchanged]
         return super().construct_change_message(request, form, formsets, add)

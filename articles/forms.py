@@ -156,6 +156,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, admin_site=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = user
+        self.status_before = self.instance.status  # for the admin's change message: did Status move?
         site = admin_site or admin.site
         attach_autocompletes(self.fields, site, add_buttons=True)
         instance = self.instance

@@ -9,8 +9,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_editor_body
-from core.validators import SafeLinkValidator
 from core.timefmt import reader_datetime
+from core.validators import SafeLinkValidator
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 

@@ -4,8 +4,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
 from photos.models import foot_credit_line

@@ -1,17 +1,13 @@
 """The desk's admin at a laptop's 1280 px and a phone's 375 px: the story form laid out for writing, bylines
 reordered by drag and by keyboard, restoring with confirmation, shareable preview links, the desk home. axe runs on
 each admin page used, and the story form and desk home are saved as screenshots in test-artifacts/screenshots."""
-from datetime import timedelta
 
 import pytest
-import time_machine
-from django.utils import timezone
 
-from articles import services
-from articles.models import Article, AuditEntry, PreviewLink
-from tests.browser.support import chosen_in_order, editor, expect, log_in, select2_pick, staff
+from articles.models import Article
+from tests.browser.support import editor, expect, log_in, select2_pick, staff
 from tests.browser.test_accessibility import ADMIN_NOT_OURS, axe_violations
-from tests.factories import make_reporter, make_story
+from tests.factories import make_reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
