@@ -335,11 +335,23 @@ class ArticleAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change)
 
 
+# How a queued update's snapshot keys read on the live story (the same shapes as articles.audit.snapshot).
+UPDATE_COMPARED = {
+    "standfirst": lambda a: a.standfirst, "body": lambda a: a.body, "section": lambda a: a.section_id,
+    "hero_photo": lambda a: a.hero_photo_id, "reporters": lambda a: [b.reporter_id for b in a.bylines.all()],
+    "photos": lambda a: [p.photo_id for p in a.inline_photos.all()], "tags": lambda a: sorted(a.tags.names()),
+}
+
+
 @admin.register(ScheduledUpdate)
 class ScheduledUpdateAdmin(admin.ModelAdmin):
     form = ScheduledUpdateForm
-    list_display = ["headline", "story", "go_live_ist", "state_badge", "created_by"]
+    list_display = ["story", "headline", "go_live_ist", "state_badge", "created_by"]
     list_select_related = ["article", "created_by"]
+
+    def get_queryset(self, request):
+        # "What changes" compares with the live story's bylines, photos and tags: fetched once for the page.
+        return super().get_queryset(request).prefetch_related("article__bylines", "article__inline_photos", "article__tags")
     date_hierarchy = "go_live_at"
     search_fields = ["article__headline", "note"]
     fieldsets = [
@@ -372,9 +384,19 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj) and actors.can_publish(request.user)
         return allowed and (obj is None or obj.state in ("queued", "overdue"))
 
-    @admin.display(description="Headline")
+    @admin.display(description="What changes")
     def headline(self, update):
-        return update.snapshot.get("headline", "")
+        """The update against the story as it stands: a new headline is quoted, other changes named."""
+        live = update.article
+        new_headline = update.snapshot.get("headline", "")
+        changed = [name for name in ("standfirst", "body", "reporters", "tags", "section", "hero_photo", "photos")
+                   if update.snapshot.get(name) != UPDATE_COMPARED[name](live)]
+        parts = [f"New headline: “{new_headline}”"] if new_headline != live.headline else []
+        if changed:
+            parts.append(", ".join(name.replace("_", " ") for name in changed).capitalize())
+        if update.note:
+            parts.append(f"({update.note})")
+        return " · ".join(parts) or "No change from the live story"
 
     @admin.display(description="Story", ordering="article__headline")
     def story(self, update):

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
-from core.sanitize import plain_text
+from core.sanitize import plain_paragraphs
 from core.timefmt import machine_datetime, reader_datetime
 from reporters.models import Reporter, join_names
 
@@ -175,7 +175,7 @@ def _columns(older: Revision, newer: Revision) -> list[dict]:
             "bylines": join_names([reporter_names.get(pk, f"(deleted reporter #{pk})") for pk in snap.get("reporters", [])]),
             "section": section_names.get(snap.get("section"), "—"),
             "tags": ", ".join(snap.get("tags", [])),
-            "body_text": plain_text(snap.get("body", "")),
+            "body_text": plain_paragraphs(snap.get("body", "")),
         })
     return columns
 

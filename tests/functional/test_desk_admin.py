@@ -279,3 +279,32 @@ def test_byline_order_is_the_order_submitted(client, editor):
     assert Article.objects.get().byline_text == "Sam Roy, Ritu Sharma and Arjun Mehta"
     form = client.get(change_url(story)).content.decode()
     assert form.index(">Sam Roy<") < form.index(">Ritu Sharma<") < form.index(">Arjun Mehta<")
+
+
+def test_django_prints_instants_in_the_site_form(db):
+    from django.utils import formats
+    from django.utils.timezone import localtime
+
+    from core.timefmt import reader_datetime
+
+    instant = timezone.now()
+    assert formats.date_format(localtime(instant), "DATETIME_FORMAT") == reader_datetime(instant)
+    assert formats.localize(localtime(instant)) == reader_datetime(instant)
+    assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"  # inputs stay day/month/year
+
+
+def test_favicon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".ico")
+
+
+def test_the_scheduled_updates_list_says_what_changes(client, editor):
+    live = publish_story(headline="Live headline", at=timezone.now() - timedelta(hours=1))
+    snap = services.snapshot(live)
+    services.queue_update(live, {**snap, "headline": "Sharper headline"}, go_live_at=timezone.now() + timedelta(hours=1),
+                          actor=services.COMMAND)
+    services.queue_update(live, {**snap, "body": "<p>More.</p>"}, go_live_at=timezone.now() + timedelta(hours=2),
+                          actor=services.COMMAND, note="Adds a paragraph")
+    html = login(client, editor).get(reverse("admin:articles_scheduledupdate_changelist")).content.decode()
+    assert "New headline: “Sharper headline”" in html
+    assert "Body · (Adds a paragraph)" in html
