@@ -7,7 +7,7 @@ PORT   ?= 8000
 LOCAL_ENV := DEBUG=1 SECRET_KEY=local-development-only ALLOWED_HOSTS=127.0.0.1,localhost \
              SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: venv run lint test migrate demo bench clean
+.PHONY: venv run lint test migrate demo bench faults clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,13 @@ run: demo
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(PY) manage.py ensure_demo_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (the scheduler runs beside it; Ctrl-C stops both)"
-	@$(LOCAL_ENV) $(PY) manage.py publish_scheduled --loop & LOOP=$$!; \
-	trap 'kill $$LOOP 2>/dev/null' EXIT INT TERM; \
+	@# The scheduler is supervised: if it dies, say so and start it again (the Schedule page shows its last pass).
+	@( trap 'kill $$WORKER 2>/dev/null; exit 0' INT TERM; \
+	   while true; do \
+	     $(LOCAL_ENV) $(PY) manage.py publish_scheduled --loop & WORKER=$$!; wait $$WORKER; STATUS=$$?; \
+	     echo "make run: the scheduler stopped (exit status $$STATUS); restarting it in 5 s" >&2; sleep 5 & wait $$!; \
+	   done ) & SUPERVISOR=$$!; \
+	trap 'kill $$SUPERVISOR 2>/dev/null' EXIT INT TERM; \
 	$(LOCAL_ENV) $(VENV)/bin/gunicorn newsroom.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 # Ruff (pyflakes, pycodestyle, Django, timezone and import rules) and the import-linter layer contracts, both
@@ -46,6 +51,10 @@ test: lint
 bench: venv
 	@command -v wrk >/dev/null || echo "wrk not found: using bench/load.py (apt-get install wrk for higher rates)"
 	$(PY) bench/run.py
+
+# Never in CI. Starts its own servers (and its own redis-server) on 127.0.0.1, breaks them, prints what readers got.
+faults: venv
+	$(PY) bench/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

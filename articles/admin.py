@@ -6,7 +6,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
@@ -66,6 +66,28 @@ STATE_CHOICES = [
     ("expired", "Expired"), ("unpublished", "Unpublished"), ("trashed", "In the trash"),
 ]
 STATE_LABELS = dict(STATE_CHOICES)
+
+
+def update_line(update) -> str:
+    """One queued update for the story's form: link, go-live time, what it changes, and a failure in red."""
+    line = format_html(
+        '<a href="{}">{}</a> — {}',
+        reverse("admin:articles_scheduledupdate_change", args=[update.pk]),
+        reader_datetime(update.go_live_at), update.note or update.snapshot.get("headline", ""),
+    )
+    if update.failed_attempts:
+        line = format_html("{} {}", line, failure_note(update))
+    return line
+
+
+def failure_note(update) -> str:
+    """'Failed 2 times, last at …: <error>. Next try …' in red (the scheduler's record, articles/scheduler.py)."""
+    return format_html(
+        '<strong class="update-failure" style="color:#b91c1c">Failed {} time{}, last {}: {} Next try {}.</strong>',
+        update.failed_attempts, "" if update.failed_attempts == 1 else "s", reader_datetime(update.last_failed_at),
+        update.last_error, reader_datetime(update.retry_at),
+    )
+
 
 STATE_COLOURS = {
     "draft": "#6b7280", "review": "#b45309", "scheduled": "#1d4ed8",
@@ -271,17 +293,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Queued")
     def pending_updates(self, article):
+        # Headlines and notes are data: format_html_join escapes each one and never reads them as a format string.
         if not article.pk:
             return "—"
-        items = [
-            format_html(
-                '<li><a href="{}">{}</a> — {}</li>',
-                reverse("admin:articles_scheduledupdate_change", args=[u.pk]),
-                reader_datetime(u.go_live_at), u.note or u.snapshot.get("headline", ""),
-            )
-            for u in article.scheduled_updates.pending()
-        ]
-        return format_html("<ul>{}</ul>", format_html("".join(items))) if items else "No updates queued."
+        updates = list(article.scheduled_updates.pending())
+        if not updates:
+            return "No updates queued."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((update_line(update),) for update in updates)),
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The form asked the services in validation; if the story moved in between, the service refuses under the
@@ -348,16 +369,17 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     form = ScheduledUpdateForm
     list_display = ["story", "headline", "go_live_ist", "state_badge", "created_by"]
     list_select_related = ["article", "created_by"]
-
-    def get_queryset(self, request):
-        # "What changes" compares with the live story's bylines, photos and tags: fetched once for the page.
-        return super().get_queryset(request).prefetch_related("article__bylines", "article__inline_photos", "article__tags")
     date_hierarchy = "go_live_at"
     search_fields = ["article__headline", "note"]
     fieldsets = [
         ("New version", {"fields": ["headline", "standfirst", "body", "byline_reporters", "section", "tags", "hero_photo", "story_photos"]}),
-        ("Going live", {"fields": ["go_live_at", "note"]}),
+        ("Going live", {"fields": ["go_live_at", "note", "failure"]}),
     ]
+    readonly_fields = ["failure"]
+
+    def get_queryset(self, request):
+        # "What changes" compares with the live story's bylines, photos and tags: fetched once for the page.
+        return super().get_queryset(request).prefetch_related("article__bylines", "article__inline_photos", "article__tags")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The content fields are built by the form itself from the snapshot; only these are the model's.
@@ -409,7 +431,14 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
     @admin.display(description="State")
     def state_badge(self, update):
         colours = {"queued": "#1d4ed8", "overdue": "#b91c1c", "applied": "#15803d", "cancelled": "#6b7280"}
-        return badge(colours[update.state], update.state.capitalize())
+        label = badge(colours[update.state], update.state.capitalize())
+        if update.failed_attempts and update.state in ("queued", "overdue"):
+            return format_html("{} {}", label, failure_note(update))
+        return label
+
+    @admin.display(description="Scheduler")
+    def failure(self, update):
+        return failure_note(update) if update.failed_attempts else "No failed attempts."
 
     def save_model(self, request, obj, form, change):
         services.edit_update(

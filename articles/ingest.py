@@ -3,7 +3,6 @@
 Each item is atomic: pictures are read first, then every row is written in one transaction
 through articles.services, so a rejected item changes nothing and the others still import.
 """
-import dataclasses
 import json
 import logging
 import re
@@ -166,9 +165,6 @@ def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> Ing
     if existing and not is_newer(item, existing.wire_version or None, existing.wire_version_created):
         return IngestResult("unchanged", item.uri, existing.public_url)
     notes: list[str] = []
-    body, remote = drop_remote_images(item.body_html)  # nothing in a body loads from another host
-    notes.extend(f"body picture {src[:100]} dropped: not from the photo desk" for src in remote)
-    item = dataclasses.replace(item, body_html=body)
     pictures = _read_pictures(item, base_dir, notes)
     with transaction.atomic():
         article, action = _write(item, existing, pictures, publish, notes)
@@ -280,6 +276,9 @@ def _write(item, existing, pictures, publish, notes):
     body_html, placed = wire_body.place_pictures(item.body_html, [
         wire_body.WirePhoto(pic.name, (pic.href, *pic.rendition_hrefs), photo) for pic, photo in photos
     ])
+    # Placed pictures are references now; any <img> left points at another host and loads nothing of ours.
+    body_html, remote = drop_remote_images(body_html)
+    notes.extend(f"body picture {src[:100]} dropped: not from the photo desk" for src in remote)
     unplaced = [p for _, p in photos if p.pk not in placed]
     hero = next((p for pic, p in photos if pic.is_feature), unplaced[0] if unplaced else None)
     others = [p for p in unplaced if p != hero]

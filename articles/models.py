@@ -9,7 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_editor_body
-from core.timefmt import reader_datetime
+from core.timefmt import machine_datetime, reader_datetime
 from core.validators import SafeLinkValidator
 from photos.models import Photo
 from reporters.models import Reporter, join_names
@@ -374,6 +374,14 @@ class ScheduledUpdateQuerySet(GuardedQuerySet):
     def due(self, now=None):
         return self.pending().filter(go_live_at__lte=now or timezone.now())
 
+    def ready(self, now=None):
+        """Due and not waiting out the back-off of a failed attempt."""
+        now = now or timezone.now()
+        return self.due(now).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+
+    def failing(self):
+        return self.pending().filter(failed_attempts__gt=0)
+
 
 class ScheduledUpdate(GuardedModel):
     """A new version of a published story that replaces the live one at `go_live_at`.
@@ -393,6 +401,12 @@ class ScheduledUpdate(GuardedModel):
     modified_at = models.DateTimeField(auto_now=True)
     applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A failed attempt (articles/scheduler.py): what went wrong, when, how often, and when the next try is.
+    # Editing the update clears them.
+    failed_attempts = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retry_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ScheduledUpdateQuerySet.as_manager()
 
@@ -514,3 +528,21 @@ class PreviewLink(GuardedModel):
         if self.revoked_at:
             return "revoked"
         return "expired" if self.expires_at <= (now or timezone.now()) else "active"
+
+
+class SchedulerHeartbeat(models.Model):
+    """When `publish_scheduled` last finished a pass (one row, written by every pass of every worker).
+
+    In the database, not the cache, so every process (the admin's Schedule page included) reads the same
+    instant whatever cache is configured, and a cache outage cannot hide a dead scheduler.
+    """
+
+    last_run_at = models.DateTimeField()
+    applied = models.PositiveIntegerField(default=0, help_text="Updates applied by that pass.")
+    failed = models.PositiveIntegerField(default=0, help_text="Updates that failed in that pass.")
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process.")
+
+    ROW = 1
+
+    def __str__(self) -> str:
+        return f"Scheduler pass at {machine_datetime(self.last_run_at)}"

@@ -18,8 +18,11 @@ from core.timefmt import IST, reader_clock, to_ist
 
 from . import actors
 from .models import Article, Revision, ScheduledUpdate
+from .scheduler import last_heartbeat
 
 KINDS = ("publish", "update", "expiry")
+# `publish_scheduled --loop` passes every 5 s and cron every minute: two minutes without a pass means it is down.
+SCHEDULER_STALE_AFTER = timedelta(minutes=2)
 
 
 @dataclass
@@ -31,6 +34,10 @@ class ScheduleItem:
     edit_url: str
     cancel_url: str
     overdue: bool = False
+    # The scheduler's record of failed attempts (updates only): attempts, last error, next try.
+    failed_attempts: int = 0
+    last_error: str = ""
+    retry_at: datetime | None = None
 
 
 def _username(user) -> str:
@@ -85,6 +92,7 @@ def schedule_items(now: datetime, days: int = 7, stories=None) -> list[ScheduleI
             reverse("admin:articles_scheduledupdate_change", args=[update.pk]),
             reverse("admin:articles_scheduledupdate_cancel", args=[update.pk]),
             overdue=update.go_live_at <= now,  # same rule as ScheduledUpdate.state, at our `now`
+            failed_attempts=update.failed_attempts, last_error=update.last_error, retry_at=update.retry_at,
         ))
 
     expiries = (
@@ -167,7 +175,8 @@ def timeline_svg_data(items: list[ScheduleItem], now: datetime, days: int = 7) -
                 "x": x_of(item.when), "shape": shape, "overdue": item.overdue, "label_y": None,
                 "colour": OVERDUE if item.overdue else COLOURS[kind],
                 "href": item.edit_url, "when": item.when,
-                "tooltip": f"{reader_clock(item.when)} · {item.title} · set by {item.who or 'unknown'}",
+                "tooltip": f"{reader_clock(item.when)} · {item.title} · set by {item.who or 'unknown'}"
+                + (f" · FAILED {item.failed_attempts}×: {item.last_error}" if item.failed_attempts else ""),
             })
         _place_overdue_labels(marks)
         lanes.append({
@@ -188,6 +197,19 @@ def timeline_svg_data(items: list[ScheduleItem], now: datetime, days: int = 7) -
 # --- The admin page ------------------------------------------------------------------------
 
 
+@dataclass
+class SchedulerHealth:
+    last_run_at: datetime | None
+    stale: bool
+
+
+def scheduler_health(now: datetime) -> SchedulerHealth:
+    """When the scheduler last finished a pass (from the database, shared by every process) and whether that is too long ago."""
+    heartbeat = last_heartbeat()
+    last = heartbeat.last_run_at if heartbeat else None
+    return SchedulerHealth(last, last is None or now - last > SCHEDULER_STALE_AFTER)
+
+
 def schedule_view(request, model_admin):
     # Django admin treats "change" as implying "view"; has_view_permission keeps that rule.
     if not model_admin.has_view_permission(request):
@@ -204,6 +226,8 @@ def schedule_view(request, model_admin):
         "items": items,
         "timeline": timeline_svg_data(items, now),
         "overdue_colour": OVERDUE,
+        "scheduler": scheduler_health(now),
+        "stale_minutes": int(SCHEDULER_STALE_AFTER.total_seconds() // 60),
     }
     return TemplateResponse(request, "admin/articles/schedule.html", context)
 

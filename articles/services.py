@@ -338,10 +338,20 @@ def queue_update(article: Article, snap: dict, *, go_live_at: datetime, actor, n
     )
 
 
+def _lock_story_then_update(update):
+    """Lock the update's story, then the update row, and return the update as stored now.
+
+    Every writer of a queued update (the scheduler, cancel_update, edit_update) takes the two locks in this
+    order, so none of them can deadlock another, and whoever comes second sees what the first committed.
+    """
+    Article.objects.select_for_update().only("pk").get(pk=update.article_id)
+    return ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+
+
 @story_service
 @transaction.atomic
 def edit_update(update, snap: dict, *, go_live_at: datetime, actor, note: str | None = None):
-    update = ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+    update = _lock_story_then_update(update)
     if update.state not in ("queued", "overdue"):
         raise ValidationError(f"This update has already been {update.state}; it can no longer be changed.")
     _check_update(update.article, go_live_at, snap, actor)
@@ -349,6 +359,8 @@ def edit_update(update, snap: dict, *, go_live_at: datetime, actor, note: str | 
     update.snapshot, update.go_live_at = snap, go_live_at
     if note is not None:
         update.note = note[:250]
+    # A new version gets a fresh start: the scheduler tries it on its next pass.
+    update.failed_attempts, update.last_error, update.last_failed_at, update.retry_at = 0, "", None, None
     update.save()
     record_audit(update.article, "update edited", actor, {"go live": (before, go_live_at)} if before != go_live_at else {})
     announce(update.article_id, "update-queued")
@@ -359,7 +371,7 @@ def edit_update(update, snap: dict, *, go_live_at: datetime, actor, note: str | 
 @transaction.atomic
 def cancel_update(update, *, actor):
     actors.require_publish(actors.require_actor(actor))
-    update = ScheduledUpdate.objects.select_for_update().get(pk=update.pk)
+    update = _lock_story_then_update(update)
     if update.state in ("queued", "overdue"):
         update.cancelled_at = timezone.now()
         update.save(update_fields=["cancelled_at"])
@@ -369,10 +381,18 @@ def cancel_update(update, *, actor):
 
 
 @story_service
-def apply_update(update, *, actor, now: datetime | None = None) -> Article:
-    """Copy a due update onto its live story. Call inside the transaction that claimed it."""
+@transaction.atomic
+def apply_update(update, *, actor, now: datetime | None = None) -> Article | None:
+    """Copy a due update onto its live story, as the update is stored now; None if it is no longer due.
+
+    Locks the story and then the update row (the order cancel_update and edit_update use) and re-reads the
+    update under the lock, so a cancelled update is never applied and an edited one only in its new form.
+    """
     now = now or timezone.now()
-    article = Article.objects.select_for_update().get(pk=update.article_id)
+    update = _lock_story_then_update(update)
+    if update.applied_at or update.cancelled_at or update.go_live_at > now:
+        return None
+    article = Article.objects.get(pk=update.article_id)
     related = _load_snapshot(article, update.snapshot)
     note = update.note or "Scheduled update"
     article = save_story(

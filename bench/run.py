@@ -213,7 +213,7 @@ def chart(results) -> str:
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
     database = "PostgreSQL" if DB_URL else "SQLite"
-    cache = "Redis" if REDIS_URL else "local memory"
+    cache = "Redis" if REDIS_URL else "shared file"
     say(f"# Newsroom benchmark\n\n{database}, {cache} cache, gunicorn ({os.cpu_count()} cores), sizes {SIZES}")
     results = [run_size(size) for size in SIZES]
     if len(results) > 1:

@@ -53,10 +53,25 @@ def clean_story_text(article, related) -> None:
     related.tags = [clean_text(tag) for tag in related.tags]
 
 
+def _cleaning_first(model, names):
+    """`model.clean_fields` that cleans the text first, so a form's unique check (which runs after it) sees the
+    stored value: "World\x0b" typed for a new section is "already exists", not a database error at save."""
+    original = model.clean_fields
+
+    def clean_fields_after_cleaning(self, exclude=None):
+        clean_fields(self, names)
+        return original(self, exclude)
+
+    return clean_fields_after_cleaning
+
+
 def connect_cleaning() -> None:
     from django.apps import apps
     from django.db.models.signals import pre_save
 
-    for label in READER_TEXT:
+    for label, names in READER_TEXT.items():
         model = apps.get_model(label)
         pre_save.connect(clean_reader_text, sender=model, dispatch_uid=f"clean-text-{label}")
+        if not getattr(model.clean_fields, "cleans_reader_text", False):
+            model.clean_fields = _cleaning_first(model, names)
+            model.clean_fields.cleans_reader_text = True

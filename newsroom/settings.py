@@ -1,6 +1,6 @@
 """Newsroom settings: one module, configured from the environment.
 
-Embedded defaults (SQLite, local-memory cache) let `make run` work on a bare machine;
+Embedded defaults (SQLite, a file cache shared by every process) let `make run` work on a bare machine;
 production sets DATABASE_URL / REDIS_URL and the security variables (see README).
 """
 import os
@@ -138,10 +138,28 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                # The cache is an optimisation: unreachable Redis reads as a miss and a write is dropped, so pages,
+                # the admin and its login answer uncached (core/pagecache.py owes the purges it could not write).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
+    # Each ignored error is logged to this logger; core.logfilters.OutageFilter lets one line a minute through.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "newsroom.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: gunicorn's workers and the scheduler are separate processes, so the cache must be one
+    # they all read (docs/decisions.md, "A cache every process shares"): files in one directory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".local" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,9 +285,12 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# Outages (database, cache) are logged once a minute per process, without a traceback; see core/logfilters.py.
+LOG_REPEAT_SECONDS = int(os.environ.get("LOG_REPEAT_SECONDS", "60"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"outages": {"()": "core.logfilters.OutageFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -41,6 +41,9 @@ def project_env(**extra) -> dict:
     if cache["BACKEND"].endswith("RedisCache"):
         env["REDIS_URL"] = cache["LOCATION"]
         env["CACHE_KEY_PREFIX"] = cache["KEY_PREFIX"]
+    else:
+        env.pop("REDIS_URL", None)
+        env["CACHE_DIR"] = cache["LOCATION"]
     env.update(extra)
     return env
 
@@ -66,13 +69,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(**extra_env):
-    """A gunicorn app server on a free port, as in production; yields its base URL."""
+def app_server(workers: int = 1, access_log: str = "/dev/null", error_log=None, **extra_env):
+    """A gunicorn app server on a free port, as in production; yields its base URL.
+
+    `access_log` gets one line per request, `<worker pid> <path>`, so a test can tell which worker answered;
+    `error_log` (a path) keeps what the server logged, for tests that count log lines.
+    """
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=project_env(**extra_env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--access-logfile", access_log, "--access-logformat", "%(p)s %(U)s"],
+        cwd=ROOT, env=project_env(**extra_env), stdout=subprocess.DEVNULL,
+        stderr=open(error_log, "w") if error_log else subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -85,9 +93,15 @@ def app_server(**extra_env):
                 break  # it answers (unhealthy is still an answer)
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"app server did not start: {process.stderr.read()[-2000:]}")
+                    raise RuntimeError(f"app server did not start: {_stderr(process, error_log)}")
                 time.sleep(0.1)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _stderr(process, error_log) -> str:
+    if error_log:
+        return Path(error_log).read_text()[-2000:]
+    return process.stderr.read()[-2000:]

@@ -14,6 +14,9 @@ SITE_URL = "http://testserver"
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     # A run's keys never meet another run's (or production's) on a shared Redis.
     CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"  # noqa: F405
+else:
+    # The embedded default's shared file cache, in a directory of this run (other processes get it via CACHE_DIR).
+    CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")  # noqa: F405
 # The suite talks plain HTTP to the test client; the production HTTPS settings are checked by the deploy test.
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")

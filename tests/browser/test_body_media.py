@@ -200,7 +200,7 @@ def test_without_javascript_a_gallery_is_a_plain_list_of_figures(new_context):
     photos = [make_picture("AP", alt=f"Picture {n}", caption=f"Caption {n}", name=f"p{n}.jpg") for n in range(3)]
     story = services.publish(make_story(
         headline="Gallery without scripts", body=f'<p>Intro.</p><figure data-gallery="{",".join(str(p.pk) for p in photos)}"></figure>',
-    ))
+    ), actor=services.COMMAND)
     page = new_context(java_script_enabled=False).new_page()
     page.goto(story.get_absolute_url())
     expect(page.locator(".gallery__controls")).to_be_hidden()
@@ -280,7 +280,7 @@ def test_a_gallery_follows_a_swipe_on_a_phone(new_context):
     photos = [make_picture("AP", alt=f"Picture {n}", caption=f"Caption {n}", name=f"s{n}.jpg") for n in range(3)]
     story = services.publish(make_story(
         headline="Swipe", body=f'<figure data-gallery="{",".join(str(p.pk) for p in photos)}"></figure><p>End.</p>',
-    ))
+    ), actor=services.COMMAND)
     page = new_context(width=375, height=800, has_touch=True, is_mobile=True).new_page()
     page.goto(story.get_absolute_url())
     strip = page.locator(".gallery__list")

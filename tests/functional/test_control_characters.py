@@ -78,6 +78,18 @@ def test_reporter_name_typed_in_the_admin_is_cleaned(client):
 
 
 @pytest.mark.django_db
+def test_a_name_that_cleans_to_an_existing_one_is_a_form_error_not_a_500(client):
+    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw-for-tests-only"))
+    existing = Section.objects.get(slug="world").name
+    response = client.post("/admin/articles/section/add/", {
+        "name": existing[:2] + "\x01" + existing[2:], "slug": "world-again", "order": 5, "in_navigation": "on",
+    })
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Section.objects.filter(name=existing).count() == 1
+
+
+@pytest.mark.django_db
 def test_rows_written_before_the_cleaning_still_give_valid_feeds_and_sitemaps(client):
     """Text that bypassed save() (an old row, a bulk update) must not turn every feed into a 500."""
     reporter = make_reporter("Ravi Kumar")

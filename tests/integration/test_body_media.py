@@ -30,7 +30,7 @@ def test_a_placed_photo_shows_with_its_caption_and_house_credit_under_it(client,
     ap = pictures["ap"]
     story = services.publish(make_story(body=(
         f'<p>One.</p><figure data-photo="{ap.pk}" data-size="right"><figcaption>Queues at dawn</figcaption></figure><p>Two.</p>'
-    )))
+    )), actor=services.COMMAND)
     body = body_of(client.get(story.get_absolute_url()).content.decode())
     figure = re.search(r'<figure class="body-photo body-photo--right">.*?</figure>', body, re.S).group(0)
     assert 'alt="Voters queue at a booth"' in figure
@@ -44,7 +44,7 @@ def test_a_placed_photo_shows_with_its_caption_and_house_credit_under_it(client,
 
 def test_credit_and_alt_text_stay_live(client, pictures):
     ap = pictures["ap"]
-    story = services.publish(make_story(body=f'<figure data-photo="{ap.pk}"></figure>'))
+    story = services.publish(make_story(body=f'<figure data-photo="{ap.pk}"></figure>'), actor=services.COMMAND)
     ap.alt_text, ap.caption = "Voters in a long queue", "Polling day in Pune"
     ap.credit = Credit.objects.get(name="PTI")
     ap.save()
@@ -66,7 +66,7 @@ def test_foot_credit_line_lists_only_what_the_body_does_not_show(client, picture
     story = services.publish(make_story(
         body=f'<p>One.</p><figure data-photo="{ap.pk}"></figure><p>Two.</p>',
         photos=[ap, pti, reuters],
-    ))
+    ), actor=services.COMMAND)
     page = client.get(story.get_absolute_url()).content.decode()
     foot = re.search(r'<p class="story__foot-credits">(.*?)</p>', page).group(1)
     assert foot == "(Image Credits: PTI, Reuters)"
@@ -74,7 +74,7 @@ def test_foot_credit_line_lists_only_what_the_body_does_not_show(client, picture
 
     # Every listed photo placed in the body (one of them in a gallery): no foot line at all.
     story.body = f'<figure data-photo="{ap.pk}"></figure><figure data-gallery="{pti.pk},{reuters.pk}"></figure>'
-    services.save_story(story, services.Related(reporters=[make_reporter()], tags=[], photos=[ap, pti, reuters]))
+    services.save_story(story, services.Related(reporters=[make_reporter()], tags=[], photos=[ap, pti, reuters]), actor=services.COMMAND)
     page = client.get(story.get_absolute_url()).content.decode()
     assert "story__foot-credits" not in page
     assert "(Photo Credits: PTI)" in page and "(Image Credits: Reuters)" in page
@@ -84,7 +84,7 @@ def test_a_gallery_is_an_ordered_list_of_figures_with_position_captions_and_cred
     ids = [pictures[k].pk for k in ("pti", "ap", "self")]
     story = services.publish(make_story(body=(
         f'<p>Intro.</p><figure data-gallery="{",".join(map(str, ids))}"><figcaption>Counting day</figcaption></figure>'
-    )))
+    )), actor=services.COMMAND)
     body = body_of(client.get(story.get_absolute_url()).content.decode())
     gallery = re.search(r'<section class="gallery".*?</section>', body, re.S).group(0)
     assert 'aria-label="Gallery: Counting day, 3 photos"' in gallery
@@ -99,7 +99,7 @@ def test_a_gallery_is_an_ordered_list_of_figures_with_position_captions_and_cred
 def test_an_embed_is_a_facade_that_loads_nothing_from_the_provider(client, pictures):
     story = services.publish(make_story(body=(
         '<p>Watch.</p><figure data-embed="youtube" data-url="https://youtu.be/dQw4w9WgXcQ"><figcaption>The rally</figcaption></figure>'
-    )))
+    )), actor=services.COMMAND)
     response = client.get(story.get_absolute_url())
     page = response.content.decode()
     body = body_of(page)
@@ -118,7 +118,7 @@ def test_unknown_and_hostile_embed_urls(client, pictures):
         '<figure data-embed="x" data-url="javascript:alert(document.cookie)"><figcaption>Bad</figcaption></figure>'
         '<figure data-embed="x" data-url="https://x.com/a/status/1&quot; onload=&quot;alert(1)"></figure>'
         '<p>End.</p>'
-    )))
+    )), actor=services.COMMAND)
     assert story.body.startswith(
         '<p><a href="https://videos.example.net/clip/1" rel="noopener noreferrer">Clip</a></p>'
     )
@@ -132,7 +132,7 @@ def test_a_body_placing_a_missing_photo_is_refused_and_nothing_is_written(pictur
     story = make_story(body="<p>Before.</p>")
     story.body = '<figure data-photo="999999"></figure>'
     with pytest.raises(ValidationError, match="999999"):
-        services.save_story(story, services.Related(reporters=[make_reporter()], tags=[], photos=[]))
+        services.save_story(story, services.Related(reporters=[make_reporter()], tags=[], photos=[]), actor=services.COMMAND)
     story.refresh_from_db()
     assert story.body == "<p>Before.</p>"
 
@@ -146,7 +146,7 @@ def test_body_photos_are_recorded_and_protect_the_photo(pictures):
     with pytest.raises(ProtectedError):
         ap.delete()
     story.body = "<p>No pictures now.</p>"
-    services.save_story(story, services.Related(reporters=[make_reporter()], tags=[], photos=[]))
+    services.save_story(story, services.Related(reporters=[make_reporter()], tags=[], photos=[]), actor=services.COMMAND)
     assert not BodyPhoto.objects.filter(article=story).exists()
 
 

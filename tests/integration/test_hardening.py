@@ -106,16 +106,23 @@ def test_500_and_503_pages_leak_nothing(client):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_with_the_database_down_readers_get_503_and_healthz_says_so():
-    with app_server(DATABASE_URL="postgres://postgres@127.0.0.1:9/unreachable") as server:
-        for path_ in ("/", "/story/anything/"):
+def test_with_the_database_down_readers_get_503_healthz_says_so_and_the_log_says_it_once(tmp_path):
+    log = tmp_path / "server.log"
+    with app_server(DATABASE_URL="postgres://postgres@127.0.0.1:9/unreachable", error_log=str(log)) as server:
+        for path_ in ("/", "/story/anything/") * 20:
             with pytest.raises(urllib.error.HTTPError) as caught:
                 urllib.request.urlopen(server + path_, timeout=10)
             assert caught.value.code == 503
             assert "We’ll be right back" in caught.value.read().decode()
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(server + "/healthz", timeout=10)
-        assert caught.value.code == 503 and b'"database": "error' in caught.value.read()
+        body = caught.value.read()
+        assert caught.value.code == 503 and b'"database": "down"' in body
+        assert b"Error" not in body  # no exception class names
+    logged = log.read_text()
+    # 40 failed requests: one line for the outage (per minute, per worker), no traceback.
+    assert logged.count("database unavailable") == 1, logged[-3000:]
+    assert "Traceback" not in logged and "OperationalError" not in logged
 
 
 @pytest.mark.django_db

@@ -105,7 +105,7 @@ def test_several_updates_apply_in_time_order_and_can_be_edited_or_cancelled():
 
 
 @pytest.mark.django_db
-def test_crash_mid_pass_leaves_story_unchanged_and_update_due(monkeypatch):
+def test_a_failure_mid_update_leaves_story_unchanged_and_update_due_after_its_back_off(monkeypatch):
     with at(TEN_AM):
         story = services.publish(make_story(headline="Before"), actor=services.COMMAND)
         update = queue(story, "After", TEN_AM + timedelta(minutes=5))
@@ -117,11 +117,13 @@ def test_crash_mid_pass_leaves_story_unchanged_and_update_due(monkeypatch):
 
     monkeypatch.setattr(services, "save_story", save_then_crash)
     with at(TEN_AM + timedelta(minutes=6)):
-        with pytest.raises(RuntimeError):
-            apply_due_updates()
+        assert apply_due_updates() == 0  # recorded on the update, not raised
     story.refresh_from_db()
     assert story.headline == "Before"
     assert ScheduledUpdate.objects.due(TEN_AM + timedelta(minutes=6)).filter(pk=update.pk).exists()
+    update.refresh_from_db()
+    assert update.failed_attempts == 1 and update.last_error == "RuntimeError: worker killed mid-pass"
+    assert update.retry_at == TEN_AM + timedelta(minutes=7)
     monkeypatch.setattr(services, "save_story", real_save)
     with at(TEN_AM + timedelta(minutes=7)):
         assert apply_due_updates() == 1

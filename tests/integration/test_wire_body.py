@@ -125,7 +125,7 @@ def test_round_trip_keeps_body_photos_galleries_and_embeds_in_place(client, db, 
             '<figure data-embed="x" data-url="https://x.com/ANI/status/42"></figure>'
             "<p>End.</p>"
         ),
-    ))
+    ), actor=services.COMMAND)
     document = client.get(export_url(story)).json()
     body = document["bodies"][0]["value"]
     # Any ninjs reader sees real pictures with captions; ours finds the associations by the markers.
@@ -154,9 +154,10 @@ def test_round_trip_keeps_body_photos_galleries_and_embeds_in_place(client, db, 
 
     before = reader_view(story)
     json_path, files = export_to_folder(client, story, tmp_path)
-    story.delete()
+    services.trash(story, actor=services.COMMAND)
+    services.purge(story, actor=services.COMMAND)
     Photo.objects.all().delete()
-    monkeypatch.setattr("articles.ingest._fetch", lambda url: files[url].read_bytes())
+    monkeypatch.setattr("articles.ingest.fetch", lambda url: files[url].read_bytes())
     out = StringIO()
     call_command("ingest_ninjs", "--publish", str(json_path), stdout=out)
     assert out.getvalue().startswith("created "), out.getvalue()

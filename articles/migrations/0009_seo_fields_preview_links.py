@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_body_photos'),
+        ('articles', '0008_scheduledupdate_failures'),
         ('photos', '0003_default_credits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,51 @@
+"""A purge the cache did not take is owed, and written before this process serves another cached page."""
+import pytest
+from django.core.cache import cache
+
+from articles import services
+from core import pagecache
+from tests.factories import make_story
+from tests.processes import free_port
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25},
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    yield
+    pagecache._owed.clear()
+
+
+@pytest.mark.django_db
+def test_a_purge_the_cache_missed_is_paid_before_the_next_cached_page(client, settings):
+    story = services.publish(make_story(headline="Before the outage"), actor=services.COMMAND)
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    live_caches = settings.CACHES
+
+    # The cache goes away while the desk corrects the story: the purge cannot be written.
+    DEAD_REDIS["default"]["LOCATION"] = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CACHES = DEAD_REDIS
+    story.headline = "After the outage"
+    services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
+    pagecache.purge()  # what the commit hook runs
+    assert pagecache._owed.is_set()
+
+    # The cache comes back with the old page still in it; this process pays what it owes before serving it.
+    settings.CACHES = live_caches
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss" and "After the outage" in response.content.decode()
+    assert not pagecache._owed.is_set()
+
+
+def test_a_written_purge_owes_nothing(db):
+    cache.set(pagecache.GENERATION_KEY, "old", None)
+    pagecache.purge()
+    assert not pagecache._owed.is_set() and cache.get(pagecache.GENERATION_KEY) not in (None, "old")
