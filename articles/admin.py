@@ -273,7 +273,7 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied(
                 "This story belongs to other reporters. Ask an editor to add your byline to it if you work on it."
             )
-        extra = {"is_nav_sidebar_enabled": False}  # the story form takes the whole width
+        extra = {}
         if article is not None:
             extra = {
                 "history_link": history_link(article),
@@ -282,9 +282,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 "story_state": STATE_LABELS.get(article.state(), ""),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return super().add_view(request, form_url, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
 
     def view_on_site(self, article):
         if article.state() == "published":

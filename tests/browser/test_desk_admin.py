@@ -223,3 +223,31 @@ def test_the_desk_home_for_a_reporter_and_an_editor(new_context, screenshots_dir
     no_axe_problems(page, f"the editor's desk home at {width} px")
     page.screenshot(path=str(screenshots_dir / f"desk-home-editor-{width}.png"), full_page=True)
     assert editor_user.is_staff
+
+
+def test_the_story_and_photo_lists_fit_a_laptop(new_context, screenshots_dir):
+    from tests.browser.support import make_picture
+
+    staff("neha", role="Editor")
+    for n in range(3):
+        make_story(headline=f"Fishing boats return to Marina as the cyclone weakens over the Bay of Bengal ({n})")
+    make_picture("AP", "Boats at the Marina", caption="Boats back at the Marina on Thursday", name="boats.jpg")
+    page = new_context(width=1280).new_page()
+    log_in(page, "neha")
+    page.goto("/admin/articles/article/")
+    headline = page.locator("#result_list td.field-headline, #result_list th.field-headline").first
+    assert headline.bounding_box()["width"] >= 200, "the headline column is squeezed"
+    for column in ("column-published_ist", "column-updated_ist", "column-modified_at_ist"):
+        cell = page.locator(f"#result_list th.{column}")
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= 1280, f"{column} runs off the screen"
+    overflow = "el => el.scrollWidth - el.clientWidth"
+    assert page.locator("#changelist-form .results").evaluate(overflow) <= 1, "the story list is clipped"
+    no_axe_problems(page, "the story list at 1280 px")
+    page.screenshot(path=str(screenshots_dir / "story-list-1280.png"), full_page=True)
+    page.goto("/admin/photos/photo/")
+    uploaded = page.locator("#result_list th.column-uploaded_at_ist")
+    box = uploaded.bounding_box()
+    assert box["x"] + box["width"] <= 1280, "the Uploaded column runs off the screen"
+    assert page.locator("#changelist-form .results").evaluate(overflow) <= 1, "the photo list is clipped"
+    page.screenshot(path=str(screenshots_dir / "photo-list-1280.png"), full_page=True)
