@@ -59,6 +59,10 @@ def test_writing_a_story_with_a_long_headline(new_context, screenshots_dir, widt
     select2_pick(page, "byline_reporters", "Ritu", "Ritu Sharma")
     select2_pick(page, "section", "Ind", "India")
     expect(page.locator(".story-side .fieldset-heading", has_text="Bylines")).to_contain_text("1 byline · India")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('#article_form *')]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 1; })
+        .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+    assert overflowing == [], f"past the screen's edge at {width} px: {overflowing}"
     # The save bar stays in view while the editor is at the top of the form.
     expect(page.locator("#article_form .submit-row")).to_be_in_viewport()
     no_axe_problems(page, f"the story form at {width} px")
