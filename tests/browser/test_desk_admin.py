@@ -255,3 +255,24 @@ def test_the_story_and_photo_lists_fit_a_laptop(new_context, screenshots_dir):
     assert box["x"] + box["width"] <= 1280, "the Uploaded column runs off the screen"
     assert page.locator("#changelist-form .results").evaluate(overflow) <= 1, "the photo list is clipped"
     page.screenshot(path=str(screenshots_dir / "photo-list-1280.png"), full_page=True)
+
+
+def test_ist_inputs_do_not_warn_about_a_browser_elsewhere(browser, live_server):
+    """An editor in London: no "You are 5.5 hours behind server time" note, and "Now" still writes IST."""
+    from tests.browser.support import ist_now
+
+    staff("neha", role="Editor")
+    context = browser.get().new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
+                                        locale="en-GB", timezone_id="Europe/London")
+    try:
+        page = context.new_page()
+        log_in(page, "neha")
+        page.goto("/admin/articles/article/add/")
+        expect(page.locator(".field-publish_at .datetimeshortcuts").first).to_be_visible()
+        expect(page.locator(".timezonewarning")).to_have_count(0)
+        page.locator(".field-publish_at .datetimeshortcuts").nth(1).get_by_role("link", name="Now").click()
+        typed = page.locator("#id_publish_at_1").input_value()
+        now = ist_now()
+        assert typed[:2] in {f"{now.hour:02}", f"{(now.hour - 1) % 24:02}"}, typed  # IST, not London's hour
+    finally:
+        context.close()
