@@ -36,8 +36,11 @@ def read_through_every_worker(url: str, log: Path, *, until) -> dict[str, list[t
     for _ in range(300):
         before = len(log.read_text().splitlines())
         answer = fetch(url)
-        time.sleep(0.02)  # the access log line is written after the response
-        lines = log.read_text().splitlines()
+        # The access log line is written after the response: wait for it, or a slow line is taken for the next
+        # request's and an answer is put down to the wrong worker (seen on a loaded machine).
+        deadline = time.monotonic() + 5
+        while len(lines := log.read_text().splitlines()) <= before and time.monotonic() < deadline:
+            time.sleep(0.01)
         if len(lines) > before:
             answers[lines[-1].split()[0]].append(answer)
         if len(answers) == WORKERS and until(answers):
