@@ -22,6 +22,7 @@ migrate: venv
 
 demo: migrate
 	$(LOCAL_ENV) $(PY) manage.py ingest_ninjs --publish demo/ninjs
+	$(LOCAL_ENV) $(PY) manage.py make_demo_liveblog
 	$(LOCAL_ENV) $(PY) manage.py rebuild_search_index
 
 run: demo

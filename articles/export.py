@@ -33,6 +33,16 @@ RENDITIONS = (
 )
 
 
+# Apps above articles add associations of their own (live: a blog's entries), so articles imports none of them.
+_association_sources = []
+
+
+def register_associations(source) -> None:
+    """`source(article) -> list[dict]`: more ninjs associations for a story, after its pictures."""
+    if source not in _association_sources:
+        _association_sources.append(source)
+
+
 def _absolute(url: str) -> str:
     return urljoin(settings.SITE_URL + "/", url)
 
@@ -148,6 +158,8 @@ def story_ninjs(article: Article) -> dict:
     # Pictures placed in the body: associations the body references where they stand (articles/wire_body.py).
     body, placed = wire_body.export_body(article.body, article.body_photos(), _first_rendition_href)
     associations += [picture_ninjs(photo, name) for name, photo in placed]
+    for source in _association_sources:
+        associations += source(article)
 
     document = {
         "uri": story_uri(article),

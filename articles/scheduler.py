@@ -14,6 +14,7 @@ back in time when the failed one is finally applied; every other story's updates
 database connection is not the update's fault: it ends the pass, and `publish_scheduled --loop` reconnects
 and tries again.
 """
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from . import services
 from .guard import story_service
 from .models import Article, ScheduledUpdate, SchedulerHeartbeat
 
+logger = logging.getLogger(__name__)
 RETRY_CAP = timedelta(hours=1)
 # The database itself failing (connection lost, locked): retried by the next pass, not charged to an update.
 DATABASE_TROUBLE = (OperationalError, InterfaceError)
@@ -57,8 +59,32 @@ def record_failure(update: ScheduledUpdate, error: Exception, moment: datetime) 
     return update
 
 
+# Work other apps add to every scheduler pass (live: scheduled entries move their story's Updated at their instant).
+# Articles never imports them; they register in their AppConfig.ready.
+_pass_hooks: list[Callable[[datetime], object]] = []
+
+
+def register_pass_hook(hook: Callable[[datetime], object]) -> None:
+    if hook not in _pass_hooks:
+        _pass_hooks.append(hook)
+
+
+def run_pass_hooks(now: datetime) -> None:
+    """Each hook in its own transaction; one that fails is logged and never stops the pass or the other hooks."""
+    for hook in _pass_hooks:
+        try:
+            with transaction.atomic():
+                hook(now)
+        except DATABASE_TROUBLE:
+            raise
+        except Exception:  # noqa: BLE001 (one app's failing hook must not stop scheduled updates)
+            logger.exception("scheduler pass hook %s failed", getattr(hook, "__qualname__", hook))
+
+
 def apply_due_updates(now: datetime | None = None, on_failure: Callable[[ScheduledUpdate], None] | None = None) -> int:
-    """Apply every update due at `now`; return how many were applied. Failures are recorded, not raised."""
+    """Run the pass hooks, then apply every update due at `now`; return how many updates were applied. Failures
+    are recorded, not raised."""
+    run_pass_hooks(now or timezone.now())
     applied, done = 0, set()
     while True:
         with transaction.atomic():

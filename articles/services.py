@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import slugs
@@ -402,3 +403,16 @@ def apply_update(update, *, actor, now: datetime | None = None) -> Article | Non
     update.applied_at = now
     update.save(update_fields=["applied_at"])
     return article
+
+
+@story_service
+def follow_live_entry(article_id: int, instant: datetime) -> None:
+    """A live blog's entry went out at `instant`: the story's Updated follows its latest entry (live.services).
+
+    Moves Updated forward only, and only on a live story. A queryset update, not a save: no revision and no audit
+    entry (the entry keeps its own history, with its actor, in live.LiveRecord) and no site-wide page-cache purge
+    for every entry. Called inside live.services' transaction.
+    """
+    Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant).filter(
+        Q(updated_at__isnull=True) | Q(updated_at__lt=instant)
+    ).update(updated_at=instant)

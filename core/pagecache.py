@@ -35,8 +35,9 @@ GENERATION_KEY = "pagecache:generation"
 NEXT_INSTANT_KEY = "pagecache:next-instant:{generation}"
 PAGE_KEY = "pagecache:page:{path}"
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
-# Query parameters some cached page reads: listings' `page`, sitemaps' `p`. Each value makes its own entry.
-PAGE_PARAMETERS = frozenset({"page", "p"})
+# Query parameters some cached page reads: listings' `page`, sitemaps' `p`, and those apps register
+# (live: the update endpoint's `after`). Each value makes its own entry.
+PAGE_PARAMETERS = {"page", "p"}
 # Campaign tracking that no page reads: kept in the URL for analytics, left out of the key.
 MARKETING_PARAMETERS = frozenset({
     "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid",
@@ -97,6 +98,21 @@ def next_scheduled_instant(gen: str) -> datetime | None:
     upcoming = min((i for i in instants if i), default=None)
     cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS)
     return upcoming
+
+
+def limit_lifetime(request, seconds: int) -> None:
+    """Keep this page at most `seconds` in the page cache and in a CDN (s-maxage), whatever the default.
+
+    For pages that change without a purge: a live blog's page and its update endpoint live a few seconds, so a
+    new entry purges nothing and the rest of the site stays cached (live.views, live.templatetags).
+    """
+    current = getattr(request, "page_cache_limit", None)
+    request.page_cache_limit = seconds if current is None else min(current, seconds)
+
+
+def register_page_parameter(name: str) -> None:
+    """A query parameter an app's cached pages read (AppConfig.ready), kept in the key instead of redirected away."""
+    PAGE_PARAMETERS.add(name)
 
 
 def is_marketing(name: str) -> bool:
@@ -161,15 +177,18 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if gen is not None and self._storable(response):
             now = timezone.now().timestamp()
-            valid_until = now + settings.PAGE_CACHE_SECONDS
+            limit = getattr(request, "page_cache_limit", None)
+            valid_until = now + (settings.PAGE_CACHE_SECONDS if limit is None else min(limit, settings.PAGE_CACHE_SECONDS))
             upcoming = next_scheduled_instant(gen)
             if upcoming is not None:
                 valid_until = min(valid_until, upcoming.timestamp())
-            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
+            cdn_seconds = settings.PAGE_CACHE_CDN_SECONDS if limit is None else min(limit, settings.PAGE_CACHE_CDN_SECONDS)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=cdn_seconds)
             if valid_until > now:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-                set_response_etag(response)  # hashed once here, not on every hit
+                if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
+                    set_response_etag(response)  # hashed once here, not on every hit
                 cache.set(key, (gen, valid_until, response), int(valid_until - now) + 1)
             response["X-Page-Cache"] = "miss"
         return response

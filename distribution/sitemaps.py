@@ -10,12 +10,13 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Section
+from live.models import LiveEntry
 from reporters.models import Reporter
 
 NEWS_WINDOW = timedelta(days=2)  # Google News: stories first published in the last two days
@@ -29,8 +30,17 @@ class _Sitemap(Sitemap):
         self.now = now or timezone.now()
 
 
+def changed_at(now):
+    """A story's lastmod: its Updated instant, or a later live-blog entry that has gone out (a scheduled entry moves
+    it at its instant, with no worker: Updated itself moves when an entry is posted, see live.services)."""
+    latest_entry = (
+        LiveEntry.objects.filter(blog__article=OuterRef("pk")).visible(now).order_by("-posted_at").values("posted_at")[:1]
+    )
+    return Greatest(Coalesce("updated_at", "published_at"), Coalesce(Subquery(latest_entry), "published_at"))
+
+
 class StorySitemap(_Sitemap):
-    """Every live story; lastmod is its Updated instant."""
+    """Every live story; lastmod is its Updated instant (or its live blog's latest entry)."""
 
     limit = 10_000
 
@@ -38,14 +48,15 @@ class StorySitemap(_Sitemap):
         return (
             Article.objects.live(self.now)
             .only("slug", "published_at", "updated_at")
+            .annotate(changed=changed_at(self.now))
             .order_by("-published_at", "-id")
         )
 
     def lastmod(self, item):
-        return item.updated_at or item.published_at
+        return item.changed
 
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max(Coalesce("updated_at", "published_at")))["latest"]
+        return self.items().aggregate(latest=Max("changed"))["latest"]
 
 
 class NewsSitemap(StorySitemap):
@@ -59,6 +70,7 @@ class NewsSitemap(StorySitemap):
             Article.objects.live(self.now)
             .filter(published_at__gte=self.now - NEWS_WINDOW)
             .only("slug", "headline", "language", "published_at", "updated_at")
+            .annotate(changed=changed_at(self.now))
             .order_by("-published_at", "-id")
         )
 

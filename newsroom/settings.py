@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "photos",
     "ads",
     "articles",
+    "live",
     "distribution",
     "search",
 ]

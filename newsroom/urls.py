@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("ads.urls")),
     path("", include("distribution.urls")),
     path("", include("articles.export_urls")),
+    path("", include("live.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -167,11 +167,14 @@ class Photo(models.Model):
         return picture(self, ratio)
 
     def story_ids(self) -> set[int]:
-        """Stories using this photo, as hero or inside the story (through the reverse relations; no articles import)."""
+        """Stories using this photo: hero, inside the story, or in a live blog's entries (reverse relations; no imports)."""
         hero = self.hero_of.values_list("pk", flat=True)
         inline = self.article_uses.values_list("article_id", flat=True)
         in_body = self.body_uses.values_list("article_id", flat=True)
-        return set(hero) | set(inline) | set(in_body)
+        # Live blog entries (live.models): an entry's photo, and photos placed in an entry's body.
+        in_entries = self.live_entries.values_list("blog__article_id", flat=True)
+        in_entry_bodies = self.live_body_uses.values_list("entry__blog__article_id", flat=True)
+        return set(hero) | set(inline) | set(in_body) | set(in_entries) | set(in_entry_bodies)
 
 
 class Rendition(models.Model):

@@ -56,12 +56,15 @@
     frame.focus();
   }
 
-  function start() {
-    document.querySelectorAll("[data-gallery]").forEach(setUpGallery);
-    document.querySelectorAll("[data-embed-player] .embed__open").forEach(function (link) {
+  // `root`: the document, or an element added later (a live blog entry: static/live/reader.js calls this).
+  function start(root) {
+    root = root && root.querySelectorAll ? root : document;
+    root.querySelectorAll("[data-gallery]").forEach(setUpGallery);
+    root.querySelectorAll("[data-embed-player] .embed__open").forEach(function (link) {
       link.addEventListener("click", openEmbed);
     });
   }
+  window.newsroomBodyMedia = start;
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

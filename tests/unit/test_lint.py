@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-APPS = ["core", "articles", "reporters", "photos", "ads", "distribution", "search"]
+APPS = ["core", "articles", "reporters", "photos", "ads", "distribution", "search", "live"]
 
 
 def run(tool: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -47,7 +47,9 @@ def test_the_tree_passes_ruff_and_the_import_contracts() -> None:
     ("module", "bad_import", "broken"),
     [
         ("core/_probe.py", "import articles.models\n", "core imports no app BROKEN"),
-        ("articles/_probe.py", "from ads import placement\n", "articles does not import ads, distribution or search"),
+        ("articles/_probe.py", "from ads import placement\n", "articles does not import ads, distribution, search or live"),
+        ("articles/_probe.py", "import live.models\n", "articles does not import ads, distribution, search or live"),
+        ("live/_probe.py", "import distribution.feeds\n", "above live above articles"),
         ("photos/_probe.py", "import articles.models\n", "above core BROKEN"),
     ],
 )

@@ -1,0 +1,177 @@
+"""A live blog end to end in Chromium: a reporter posts from the live desk, a reader's open page offers the new
+entries and inserts them without moving what the reader is looking at; axe on both pages.
+
+The reporter and the reader are separate browser contexts against the live server (a thread of this process).
+"""
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import services as story_services
+from live import services
+from live.models import LiveEntry
+from tests.browser.support import expect, log_in, make_picture, staff
+from tests.browser.test_accessibility import ADMIN_NOT_OURS, axe_violations
+from tests.factories import make_reporter, make_story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+POLL_SECONDS = 5
+
+# Layout shifts the reader did not cause (no click or key press in the 500 ms before): what CLS counts.
+SHIFT_OBSERVER = """() => {
+  window.__shifts = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
+  }).observe({type: "layout-shift", buffered: true});
+}"""
+
+
+def open_blog():
+    editor = staff("editor", role="Editor")
+    ritu = staff("ritu", role="Reporter")
+    reporter = make_reporter("Ritu Sharma")
+    reporter.user = ritu
+    reporter.save()
+    story = make_story(headline="Counting day: results as they come", reporters=[reporter],
+                       body="<p>Votes are being counted across 543 constituencies.</p>")
+    story = story_services.publish(story, at=timezone.now() - timedelta(hours=3), actor=story_services.COMMAND)
+    blog = services.open_blog(story, actor=editor, coverage_start=timezone.now() - timedelta(hours=2),
+                              reporters=[ritu], poll_seconds=POLL_SECONDS)
+    for n in range(8):  # enough earlier entries that the reader scrolls into the stream
+        services.post_entry(blog, actor=editor, reporters=[reporter], headline=f"Round {n + 1} of counting",
+                            body="<p>Counting continues at every centre.</p>" * 3)
+    photo = make_picture("PTI", "Party workers celebrate outside the office", caption="Celebrations in Delhi")
+    return story, blog, photo
+
+
+def post_from_desk(page, body, *, photo=None, pinned=False, key_event=False, then=None):
+    page.get_by_label("Text").fill(body)
+    if photo:
+        page.get_by_label("Photo").select_option(label=photo)
+    if pinned:
+        page.get_by_label("Pin above the stream").check()
+    if key_event:
+        page.get_by_label("Key event").check()
+    page.get_by_label("Text").press("Control+Enter")  # the keyboard way
+    if then:
+        then()
+    expect(page.locator("[data-desk-status]")).to_contain_text("Posted at")
+    expect(page.get_by_label("Text")).to_have_value("")  # ready for the next one, no reload
+    expect(page.locator("[data-desk-stream]")).to_contain_text(body)
+
+
+def test_reporter_posts_three_entries_and_the_readers_open_page_inserts_them_without_shift(new_context):
+    story, blog, photo = open_blog()
+
+    reader = new_context(width=1280, height=800).new_page()
+    reader.goto(story.get_absolute_url())
+    reader.evaluate(SHIFT_OBSERVER)
+    expect(reader.locator(".live-entry")).to_have_count(8)
+    looking_at = reader.locator("#entry-" + str(LiveEntry.objects.order_by("posted_at")[4].pk))
+    looking_at.scroll_into_view_if_needed()
+    reader.mouse.wheel(0, 0)
+    reader.wait_for_timeout(200)
+
+    desk = new_context().new_page()
+    log_in(desk, "ritu")
+    desk.goto("/admin/live/liveblog/")
+    desk.get_by_role("link", name="Open the live desk").click()
+    expect(desk.get_by_role("heading", name="New entry")).to_be_visible()
+    problems = axe_violations(desk, excused=ADMIN_NOT_OURS)
+    assert not problems, "axe on the live desk:\n" + "\n".join(problems)
+
+    delays = []
+
+    def reader_sees_one_new_update():  # timed from the key press that posts
+        started = time.monotonic()
+        expect(reader.locator("[data-live-new]")).to_have_text("1 new update — show", timeout=(POLL_SECONDS + 5) * 1000)
+        delays.append(time.monotonic() - started)
+
+    post_from_desk(desk, "Party workers gather outside the office as leads widen.",
+                   photo=f"{photo.alt_text} (Photo: PTI)", then=reader_sees_one_new_update)
+    print(f"Post → reader sees '1 new update': {delays[0]:.1f} s (poll interval {POLL_SECONDS} s)")
+    assert delays[0] <= POLL_SECONDS + 2
+    post_from_desk(desk, "Read this first: how to follow the count tonight.", pinned=True)
+    post_from_desk(desk, "The ruling alliance crosses the majority mark.", key_event=True)
+
+    button = reader.locator("[data-live-new]")
+    expect(button).to_have_text("3 new updates — show", timeout=(POLL_SECONDS + 5) * 1000)
+    expect(reader.locator("[data-live-status]")).to_have_text("3 new updates")
+    assert reader.locator("[data-live-status]").get_attribute("aria-live") == "polite"
+
+    before = looking_at.bounding_box()["y"]
+    button.click()
+    expect(reader.locator(".live__stream .live-entry")).to_have_count(11)
+    reader.wait_for_timeout(300)
+    assert abs(looking_at.bounding_box()["y"] - before) <= 1, "what the reader was reading moved"
+    assert reader.evaluate("window.__shifts.reduce((a, b) => a + b, 0)") == 0
+    assert button.is_hidden()
+    texts = reader.locator(".live__stream .live-entry__body").all_inner_texts()
+    assert texts[:3] == ["The ruling alliance crosses the majority mark.",
+                         "Read this first: how to follow the count tonight.",
+                         "Party workers gather outside the office as leads widen."]
+    expect(reader.locator("[data-live-pinned]")).to_contain_text("how to follow the count")
+    expect(reader.get_by_role("navigation", name="Key events")).to_contain_text("The ruling alliance crosses")
+    expect(reader.locator(".live__stream .live-entry").nth(2).locator("figcaption")).to_contain_text("(Photo: PTI)")
+
+    # A correction from the desk is applied in place on the open page.
+    desk.locator("[data-desk-stream] [data-edit]").first.click()
+    desk.get_by_label("Text").fill("The ruling alliance crosses the majority mark, with 280 seats.")
+    desk.get_by_role("button", name="Save correction").click()
+    expect(desk.locator("[data-desk-status]")).to_contain_text("Correction saved")
+    expect(reader.locator(".live__stream .live-entry").first).to_contain_text("with 280 seats",
+                                                                                 timeout=(POLL_SECONDS + 5) * 1000)
+    expect(reader.locator(".live__stream .live-entry").first).to_contain_text("Updated")
+
+    reader.goto(story.get_absolute_url())  # and a reload (no script needed) shows the same
+    expect(reader.locator(".live__stream .live-entry")).to_have_count(11)
+    problems = axe_violations(reader)
+    assert not problems, "axe on the live blog page:\n" + "\n".join(problems)
+    reader.goto("/")  # the story's card carries LIVE
+    expect(reader.locator(".card", has_text=story.headline).locator(".live-badge")).to_have_text("Live")
+    problems = axe_violations(reader)
+    assert not problems, "axe on the home page with a LIVE card:\n" + "\n".join(problems)
+
+
+def test_without_javascript_the_blog_reads_and_permalinks_find_their_page(new_context):
+    story, blog, _ = open_blog()
+    reporter = make_reporter("Ritu Sharma")
+    for n in range(25):
+        services.post_entry(blog, actor=services.COMMAND, reporters=[reporter], body=f"<p>Later entry {n}</p>")
+    oldest = LiveEntry.objects.order_by("posted_at").first()
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".live__stream .live-entry")).to_have_count(20)
+    page.get_by_role("link", name="Older updates →").click()
+    expect(page.locator(".live__stream .live-entry")).to_have_count(13)
+    page.goto(f"{story.get_absolute_url()}#entry-{oldest.pk}")  # page 1 does not hold it: the script finds its page
+    reader = new_context().new_page()
+    reader.goto(f"{story.get_absolute_url()}#entry-{oldest.pk}")
+    expect(reader).to_have_url(f"{reader.url.split('/story/')[0]}{story.get_absolute_url()}?page=2#entry-{oldest.pk}")
+    expect(reader.locator(f"#entry-{oldest.pk}")).to_be_in_viewport()
+
+
+HIDDEN_TAB = """Object.defineProperty(document, "hidden", {get: () => true});
+Object.defineProperty(document, "visibilityState", {get: () => "hidden"});"""
+
+
+def polls_during(context, url, seconds) -> int:
+    page = context.new_page()
+    polls = []
+    page.on("request", lambda request: "/live/?after=" in request.url and polls.append(request.url))
+    page.goto(url)
+    page.wait_for_timeout(seconds * 1000)
+    return len(polls)
+
+
+def test_pages_poll_at_the_servers_pace_slower_when_hidden_and_not_at_all_once_ended(new_context):
+    story, blog, _ = open_blog()  # polls every 5 s visible, 20 s hidden
+    assert polls_during(new_context(), story.get_absolute_url(), 12) == 2  # at about 5 s and 10 s
+    hidden = new_context()
+    hidden.add_init_script(HIDDEN_TAB)
+    assert polls_during(hidden, story.get_absolute_url(), 12) == 1  # at about 5 s, then not before 25 s
+    services.end_coverage(blog, actor=services.COMMAND)
+    assert polls_during(new_context(), story.get_absolute_url(), 7) == 0
