@@ -50,7 +50,7 @@ def test_an_editor_shares_a_draft_and_revokes_the_link(client, editor):
     assert link.note == "Legal: A. Rao" and link.state() == "active"
     assert timedelta(hours=23, minutes=59) < link.expires_at - timezone.now() <= timedelta(hours=24)
     url = preview_links.url_for(link)
-    assert url in html  # shown to copy
+    assert url in html and url == preview_links.url_for(link)  # shown to copy; one address per link
     entry = AuditEntry.objects.get(story_id=story.pk, action="preview link created")
     assert entry.actor_user == editor and entry.note == "Legal: A. Rao"
 
