@@ -1,17 +1,22 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
 from core.admin_paginator import EstimatedCountPaginator
 from core.admin_time import instant_column
 from core.timefmt import reader_datetime
 
 from . import actors, services
+from .admin_previews import list_url as preview_links_url
+from .admin_previews import preview_link_urls
 from .admin_revisions import history_link, revision_urls
 from .forms import ArticleAdminForm
 from .models import Article, AuditEntry, Byline, ScheduledUpdate, Section
@@ -24,17 +29,27 @@ def can_publish(user) -> bool:
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """By status; the trash is listed only when asked for ("In the trash"), so "All" means the desk's stories."""
+    """By the state a person sees (the list's State column): Scheduled and Expired are published stories whose
+    instant is still ahead or whose expiry has passed. The trash is listed only when asked for, so "All" means the
+    desk's stories."""
 
     title = "status"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return Article.Status.choices
+        return STATE_CHOICES
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(status=self.value())
+        now = timezone.now()
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled(now)
+        if value == "published":
+            return queryset.live(now)
+        if value == "expired":
+            return queryset.filter(status=Article.Status.PUBLISHED, expires_at__lte=now)
+        if value:
+            return queryset.filter(status=value)
         return queryset.exclude(status=Article.Status.TRASHED)
 
 
@@ -43,6 +58,14 @@ def badge(colour: str, text: str) -> str:
     return format_html(
         '<span style="color:#fff;background:{};padding:2px 8px;border-radius:9px;font-size:11px">{}</span>', colour, text
     )
+
+
+# The states a person sees (Article.state()), in the order a story usually moves through them.
+STATE_CHOICES = [
+    ("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"), ("published", "Published"),
+    ("expired", "Expired"), ("unpublished", "Unpublished"), ("trashed", "In the trash"),
+]
+STATE_LABELS = dict(STATE_CHOICES)
 
 
 def update_line(update) -> str:
@@ -97,20 +120,26 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["hero_photo", "section"]
-    readonly_fields = ["preview_link", "history", "published_ist", "updated_ist", "pending_updates"]
+    autocomplete_fields = ["hero_photo", "section", "social_image"]
+    readonly_fields = ["published_ist", "updated_ist", "pending_updates", "sharing_preview"]
+    # The writing fields fill the main column; the panels sit beside it (below it on a phone), each heading saying
+    # its state (templates/admin/articles/article/change_form.html, static/articles/story-form.js).
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Bylines, section and tags", {"fields": ["byline_reporters", "section", "tags"]}),
-        ("Photos", {"fields": ["hero_photo", "story_photos"]}),
-        ("Publishing", {"fields": [
+        (None, {"classes": ["story-writing"], "fields": ["headline", "standfirst", "body"]}),
+        ("Publishing", {"classes": ["story-panel"], "fields": [
             "workflow", "publish_at", "expires_at", "minor_change", "correction_note",
-            "preview_link", "history", "published_ist", "updated_ist", "edit_version_seen",
+            "published_ist", "updated_ist", "edit_version_seen",
         ]}),
-        ("Scheduled updates", {"fields": [
+        ("Bylines, section and tags", {"classes": ["story-panel"], "fields": ["byline_reporters", "section", "tags"]}),
+        ("Photos", {"classes": ["story-panel"], "fields": ["hero_photo", "story_photos"]}),
+        ("Search and sharing", {"classes": ["story-panel", "collapse"], "fields": [
+            "slug", "seo_headline", "meta_description", "social_headline", "social_image", "canonical_url", "noindex",
+            "sharing_preview",
+        ]}),
+        ("Scheduled updates", {"classes": ["story-panel", "collapse"], "fields": [
             "schedule_update_at", "pending_updates",
         ]}),
-        ("Advanced", {"classes": ["collapse"], "fields": ["language"]}),
+        ("Advanced", {"classes": ["story-panel", "collapse"], "fields": ["language"]}),
     ]
 
     # What the admin offers follows the services' own rules (articles.actors), so it never offers what they refuse.
@@ -198,7 +227,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="State", ordering="status")
     def state_badge(self, article):
         state = article.state()
-        return badge(STATE_COLOURS.get(state, "#444"), state.capitalize())
+        return badge(STATE_COLOURS.get(state, "#444"), STATE_LABELS.get(state, state.capitalize()))
 
     @admin.display(description="Bylines")
     def bylines_display(self, article):
@@ -212,18 +241,47 @@ class ArticleAdmin(admin.ModelAdmin):
     def updated_ist(self, article):
         return reader_datetime(article.updated_at) if article.updated_at else "—"
 
-    @admin.display(description="Preview")
-    def preview_link(self, article):
-        if not article.pk:
-            return "Save the story to preview it."
-        return format_html('<a href="{}" target="_blank">Preview as readers will see it</a>', reverse("articles:preview", args=[article.pk]))
+    @admin.display(description="How it looks")
+    def sharing_preview(self, article):
+        """A search result and a social card, filled from the fields above as they are typed (story-form.js)."""
+        photo = article.social_photo() if article.pk else None
+        image = photo.image.url if photo is not None and photo.image else ""
+        return format_html(
+            '<div class="sharing-preview" data-site-url="{}" data-own-url="{}">'
+            '<p class="sharing-preview__label">Search result</p>'
+            '<div class="serp"><span class="serp__url">{}</span><span class="serp__title">{}</span>'
+            '<span class="serp__description">{}</span></div>'
+            '<p class="sharing-preview__label">Social card</p>'
+            '<div class="social-card">{}<div class="social-card__text"><span class="social-card__site">{}</span>'
+            '<span class="social-card__title">{}</span><span class="social-card__description">{}</span></div></div>'
+            '</div>',
+            settings.SITE_URL, article.public_url if article.pk and article.slug else "",
+            article.canonical() if article.slug else settings.SITE_URL, article.seo_title() or "Headline",
+            article.search_description(),
+            format_html('<img class="social-card__image" src="{}" alt="">', image) if image
+            else mark_safe('<span class="social-card__image social-card__image--none">No picture</span>'),
+            settings.SITE_NAME, article.social_title() or "Headline", article.standfirst,
+        )
 
     def get_urls(self):
-        return [*schedule_urls(self), *revision_urls(self), *super().get_urls()]
+        return [*schedule_urls(self), *revision_urls(self), *preview_link_urls(self), *super().get_urls()]
 
-    @admin.display(description="History")
-    def history(self, article):
-        return history_link(article) if article.pk else "—"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is None and str(object_id).isdigit() and Article.objects.filter(pk=object_id).exists():
+            # It exists but is not theirs: say so (Django would say "doesn't exist. Perhaps it was deleted?").
+            raise PermissionDenied(
+                "This story belongs to other reporters. Ask an editor to add your byline to it if you work on it."
+            )
+        extra = {}
+        if article is not None:
+            extra = {
+                "history_link": history_link(article),
+                "share_url": preview_links_url(article),
+                "preview_url": reverse("articles:preview", args=[article.pk]),
+                "story_state": STATE_LABELS.get(article.state(), ""),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def view_on_site(self, article):
         if article.state() == "published":
@@ -261,7 +319,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 Article.objects.get(pk=obj.pk), services.snapshot_of(obj, related),
                 go_live_at=data["schedule_update_at"], actor=request.user,
             )
-            messages.info(request, f"Update queued: it goes live {reader_datetime(update.go_live_at)}. Readers see the current version until then.")
+            request._update_queued = True  # message_user: no "changed successfully" for a story that did not change
+            messages.info(request, f"Update queued: it goes live {reader_datetime(update.go_live_at)}. The live story "
+                                   "(shown below) stays as it is until then; the queued version is under “Scheduled updates”.")
             return
         # The form asked services.check_transition in validation; the service checks again under the row lock.
         article = services.save_and_move(
@@ -272,16 +332,39 @@ class ArticleAdmin(admin.ModelAdmin):
         if article.state() == "scheduled":
             messages.info(request, f"Scheduled for {reader_datetime(article.published_at)}.")
 
+    def message_user(self, request, message, *args, **kwargs):
+        if getattr(request, "_update_queued", False) and kwargs.get("level", args[0] if args else messages.INFO) == messages.SUCCESS:
+            return
+        super().message_user(request, message, *args, **kwargs)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's own history says what the editor changed: not the hidden edit-version field, and the status
+        only when it moved."""
+        if not add and form.changed_data:
+            unchanged = {"edit_version_seen"}
+            if form.cleaned_data.get("workflow") == form.status_before:
+                unchanged.add("workflow")
+            form.changed_data[:] = [name for name in form.changed_data if name not in unchanged]
+        return super().construct_change_message(request, form, formsets, add)
+
     def save_related(self, request, form, formsets, change):
         # Bylines, tags and photos were written by services.save_story; only inline formsets remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
 
+# How a queued update's snapshot keys read on the live story (the same shapes as articles.audit.snapshot).
+UPDATE_COMPARED = {
+    "standfirst": lambda a: a.standfirst, "body": lambda a: a.body, "section": lambda a: a.section_id,
+    "hero_photo": lambda a: a.hero_photo_id, "reporters": lambda a: [b.reporter_id for b in a.bylines.all()],
+    "photos": lambda a: [p.photo_id for p in a.inline_photos.all()], "tags": lambda a: sorted(a.tags.names()),
+}
+
+
 @admin.register(ScheduledUpdate)
 class ScheduledUpdateAdmin(admin.ModelAdmin):
     form = ScheduledUpdateForm
-    list_display = ["headline", "story", "go_live_ist", "state_badge", "created_by"]
+    list_display = ["story", "headline", "go_live_ist", "state_badge", "created_by"]
     list_select_related = ["article", "created_by"]
     date_hierarchy = "go_live_at"
     search_fields = ["article__headline", "note"]
@@ -290,6 +373,10 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         ("Going live", {"fields": ["go_live_at", "note", "failure"]}),
     ]
     readonly_fields = ["failure"]
+
+    def get_queryset(self, request):
+        # "What changes" compares with the live story's bylines, photos and tags: fetched once for the page.
+        return super().get_queryset(request).prefetch_related("article__bylines", "article__inline_photos", "article__tags")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The content fields are built by the form itself from the snapshot; only these are the model's.
@@ -316,9 +403,19 @@ class ScheduledUpdateAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj) and actors.can_publish(request.user)
         return allowed and (obj is None or obj.state in ("queued", "overdue"))
 
-    @admin.display(description="Headline")
+    @admin.display(description="What changes")
     def headline(self, update):
-        return update.snapshot.get("headline", "")
+        """The update against the story as it stands: a new headline is quoted, other changes named."""
+        live = update.article
+        new_headline = update.snapshot.get("headline", "")
+        changed = [name for name in ("standfirst", "body", "reporters", "tags", "section", "hero_photo", "photos")
+                   if update.snapshot.get(name) != UPDATE_COMPARED[name](live)]
+        parts = [f"New headline: “{new_headline}”"] if new_headline != live.headline else []
+        if changed:
+            parts.append(", ".join(name.replace("_", " ") for name in changed).capitalize())
+        if update.note:
+            parts.append(f"({update.note})")
+        return " · ".join(parts) or "No change from the live story"
 
     @admin.display(description="Story", ordering="article__headline")
     def story(self, update):

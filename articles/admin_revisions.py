@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
-from core.sanitize import plain_text
+from core.sanitize import plain_paragraphs
 from core.timefmt import machine_datetime, reader_datetime
 from reporters.models import Reporter, join_names
 
@@ -33,7 +33,7 @@ def revision_urls(model_admin) -> list:
         path("<int:pk>/revisions/compare/", wrap(_compare_view(model_admin)), name=COMPARE_NAME),
         path(
             "<int:pk>/revisions/<int:revision_id>/restore/",
-            wrap(require_POST(_restore_view(model_admin))),
+            wrap(require_http_methods(["GET", "POST"])(_restore_view(model_admin))),
             name=RESTORE_NAME,
         ),
     ]
@@ -175,7 +175,7 @@ def _columns(older: Revision, newer: Revision) -> list[dict]:
             "bylines": join_names([reporter_names.get(pk, f"(deleted reporter #{pk})") for pk in snap.get("reporters", [])]),
             "section": section_names.get(snap.get("section"), "—"),
             "tags": ", ".join(snap.get("tags", [])),
-            "body_text": plain_text(snap.get("body", "")),
+            "body_text": plain_paragraphs(snap.get("body", "")),
         })
     return columns
 
@@ -207,6 +207,18 @@ def _restore_view(model_admin):
     def view(request, pk, revision_id):
         article = _article(model_admin, request, pk, model_admin.has_change_permission)
         revision = get_object_or_404(Revision, pk=revision_id, article=article)
+        if request.method == "GET":
+            # Restoring replaces the story's content (what readers see, if it is live): say what changes first.
+            current = article.revisions.order_by("-created_at", "-id").first()
+            older, newer = (revision, current) if current else (revision, revision)
+            return _render(
+                model_admin, request, "admin/articles/revisions/restore.html",
+                f"Restore an earlier version: {article.headline}", article,
+                revision=revision, when=reader_datetime(revision.created_at), who=_who(revision),
+                live=article.state() == "published",
+                changed=changed_fields(newer.snapshot, older.snapshot) if current else [],
+                headline=revision.snapshot.get("headline", ""),
+            )
         before = article.revisions.count()
         try:
             # PermissionDenied (restoring a live story without publish rights) propagates: Django renders 403.

@@ -16,6 +16,7 @@ from .signals import story_changed
 AUDITED_FIELDS = (
     "slug", "expires_at", "language", "section", "hero_photo", "correction_note",
     "wire_uri", "wire_version", "wire_version_created",
+    "seo_headline", "meta_description", "social_headline", "social_image", "canonical_url", "noindex",
 )
 # Many-valued parts, compared as lists.
 AUDITED_RELATED = ("reporters", "photos")
@@ -76,7 +77,8 @@ def record_audit(article: Article, action: str, actor, changes: dict | None = No
 
 def audited_values(article: Article) -> dict:
     """The audited fields of a story as stored (the many-valued ones by name/id, in reader order)."""
-    values = {name: getattr(article, name) for name in AUDITED_FIELDS if name not in ("section", "hero_photo")}
+    values = {name: getattr(article, name) for name in AUDITED_FIELDS if name not in ("section", "hero_photo", "social_image")}
+    values["social_image"] = article.social_image_id
     values["section"] = article.section.name if article.section_id else None
     values["hero_photo"] = article.hero_photo_id
     if article.pk:

@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
+from core.validators import SafeLinkValidator
 from photos.models import Photo
 from reporters.models import Reporter
 
@@ -107,7 +108,7 @@ def attach_autocompletes(fields, admin_site, *, add_buttons: bool) -> None:
 class ArticleAdminForm(forms.ModelForm):
     byline_reporters = OrderedModelMultipleChoiceField(
         queryset=Reporter.objects.all(), required=True, label="Bylines",
-        help_text="In the order they appear: “Reported by: A, B and C”.",
+        help_text="In the order they appear: “Reported by: A, B and C”. Drag a name in the list, or use its arrows.",
     )
     tags = TagNamesField(required=False, help_text="Pick existing tags or type a new one and press Enter.")
     story_photos = OrderedModelMultipleChoiceField(
@@ -131,19 +132,31 @@ class ArticleAdminForm(forms.ModelForm):
         "Leave empty to update the story now. " + IST_HELP,
     )
     edit_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    canonical_url = forms.URLField(
+        label="Canonical URL", required=False, max_length=500, assume_scheme="https", validators=[SafeLinkValidator()],
+        help_text=Article._meta.get_field("canonical_url").help_text,
+    )
 
     class Meta:
         model = Article
         fields = [
             "headline", "slug", "standfirst", "body", "section", "hero_photo",
             "expires_at", "correction_note", "language",
+            "seo_headline", "meta_description", "social_headline", "social_image", "canonical_url", "noindex",
         ]
+        widgets = {
+            # A textarea so a long headline wraps and stays fully visible; it is one line (clean_headline).
+            "headline": forms.Textarea(attrs={"rows": 2, "maxlength": 250}),
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "meta_description": forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        }
         labels = {"expires_at": "Unpublish at (IST)"}
         help_texts = {"expires_at": "Optional: the story leaves the site at this time. " + IST_HELP}
 
     def __init__(self, *args, admin_site=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = user
+        self.status_before = self.instance.status  # for the admin's change message: did Status move?
         site = admin_site or admin.site
         attach_autocompletes(self.fields, site, add_buttons=True)
         instance = self.instance
@@ -158,6 +171,7 @@ class ArticleAdminForm(forms.ModelForm):
             )
         elif not instance.pk:
             self.initial.setdefault("workflow", Article.Status.DRAFT)
+        self._label_states(instance)
         if user is not None and not actors.can_publish(user) and "workflow" in self.fields:
             allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
             self.fields["workflow"].choices = [c for c in Article.Status.choices if c[0] in allowed | {instance.status}]
@@ -166,6 +180,24 @@ class ArticleAdminForm(forms.ModelForm):
                 if name in self.fields:
                     self.fields[name].disabled = True
                     self.fields[name].help_text = "Editors set this."
+
+    def _label_states(self, instance) -> None:
+        """Say "Scheduled" or "Expired" where the list does: a published story whose instant is ahead is scheduled,
+        one whose expiry has passed is expired (Article.state())."""
+        if "workflow" not in self.fields:
+            return
+        state = instance.state() if instance.pk else "draft"
+        label = {"scheduled": "Scheduled", "expired": "Expired"}
+        self.fields["workflow"].choices = [
+            (value, label.get(state, text) if value == Article.Status.PUBLISHED else text)
+            for value, text in self.fields["workflow"].choices
+        ]
+        self.fields["workflow"].help_text = (
+            "Published with a future “Publish at” is Scheduled until then; past “Unpublish at” it is Expired."
+        )
+
+    def clean_headline(self):
+        return " ".join(self.cleaned_data.get("headline", "").split())
 
     def clean_schedule_update_at(self):
         when = self.cleaned_data.get("schedule_update_at")

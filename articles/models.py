@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from core.sanitize import sanitize_editor_body
 from core.timefmt import machine_datetime, reader_datetime
+from core.validators import SafeLinkValidator
 from photos.models import Photo
 from reporters.models import Reporter, join_names
 
@@ -173,6 +174,30 @@ class Article(GuardedModel):
     trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
     language = models.CharField(max_length=12, default="en")
 
+    # Search and sharing: each empty field falls back to the story's own (see the seo_* / social_* methods).
+    seo_headline = models.CharField(
+        "SEO headline", max_length=110, blank=True,
+        help_text="The title search engines show. Empty: the headline.",
+    )
+    meta_description = models.CharField(
+        max_length=300, blank=True, help_text="The snippet under the search result. Empty: the standfirst.",
+    )
+    social_headline = models.CharField(
+        max_length=110, blank=True, help_text="The title on social cards. Empty: the headline.",
+    )
+    social_image = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="social_image_of",
+        help_text="The picture on social cards. Empty: the hero photo (else the body's first picture).",
+    )
+    canonical_url = models.URLField(
+        "canonical URL", max_length=500, blank=True, validators=[SafeLinkValidator()],
+        help_text="For syndicated copy: the original's address. Empty: this story's own address.",
+    )
+    noindex = models.BooleanField(
+        "hide from search engines", default=False,
+        help_text="Adds noindex: search engines leave the story out (readers still see it).",
+    )
+
     wire_uri = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
     wire_version = models.CharField(max_length=40, blank=True, editable=False)
     wire_version_created = models.DateTimeField(null=True, blank=True, editable=False)
@@ -233,6 +258,21 @@ class Article(GuardedModel):
         """Credits of the story's other photos that the body does not already print under a picture."""
         shown = {photo.credit.name for photo in self.body_photos().values()}
         return [item.photo.credit for item in self.inline_photos.all() if item.photo.credit.name not in shown]
+
+    def seo_title(self) -> str:
+        return self.seo_headline or self.headline
+
+    def search_description(self) -> str:
+        return self.meta_description or self.standfirst
+
+    def social_title(self) -> str:
+        return self.social_headline or self.headline
+
+    def social_photo(self) -> Photo | None:
+        return self.social_image or self.lead_photo()
+
+    def canonical(self) -> str:
+        return self.canonical_url or self.public_url
 
     def state(self, now=None) -> str:
         """The editorial state a person sees: draft, in review, scheduled, published, expired, unpublished."""
@@ -458,6 +498,36 @@ class ListingSlug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug} → #{self.target_id}"
+
+
+class PreviewLink(GuardedModel):
+    """A signed link to one story's current version for someone without a login, until it expires or is revoked.
+
+    Written only by articles.preview_links (the services); each creation and revocation is in the audit log.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    note = models.CharField(max_length=120, blank=True, help_text="Who it is for, e.g. “Legal: A. Rao”.")
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Preview of “{self.article}” until {reader_datetime(self.expires_at)}"
+
+    def state(self, now=None) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or timezone.now()) else "active"
 
 
 class SchedulerHeartbeat(models.Model):

@@ -21,7 +21,9 @@ FIELD_LABELS = {
 
 
 def changed_fields(before: dict, after: dict) -> list[str]:
-    return [FIELD_LABELS.get(key, key) for key in after if before.get(key) != after.get(key)]
+    """The labels of what differs, in FIELD_LABELS' order (PostgreSQL's jsonb does not keep a snapshot's key order)."""
+    keys = [*FIELD_LABELS, *sorted(set(after) - set(FIELD_LABELS))]
+    return [FIELD_LABELS.get(key, key) for key in keys if key in after and before.get(key) != after.get(key)]
 
 
 def text_diff(before: str, after: str) -> list[tuple[str, str]]:

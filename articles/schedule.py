@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.timefmt import IST, reader_clock, to_ist
 
+from . import actors
 from .models import Article, Revision, ScheduledUpdate
 from .scheduler import last_heartbeat
 
@@ -47,8 +48,9 @@ def _change_url(article_id: int) -> str:
     return reverse("admin:articles_article_change", args=[article_id])
 
 
-def schedule_items(now: datetime, days: int = 7) -> list[ScheduleItem]:
-    """Every publish, pending update and expiry from `now` to `now + days`, in time order.
+def schedule_items(now: datetime, days: int = 7, stories=None) -> list[ScheduleItem]:
+    """Every publish, pending update and expiry from `now` to `now + days`, in time order (of `stories` only, if
+    given: a reporter's schedule is their own work).
 
     Pending updates already past their instant are included (overdue): the worker has not
     applied them, and the desk needs to see that. Four queries whatever the number of items.
@@ -62,8 +64,9 @@ def schedule_items(now: datetime, days: int = 7) -> list[ScheduleItem]:
         queryset=Revision.objects.filter(kind=Revision.Kind.PUBLISHED).select_related("created_by").defer("snapshot"),
         to_attr="publish_revisions",
     )
+    articles = Article.objects.all() if stories is None else Article.objects.filter(pk__in=stories.values("pk"))
     publishes = (
-        Article.objects.scheduled(now).filter(published_at__lte=end)
+        articles.scheduled(now).filter(published_at__lte=end)
         .select_related("modified_by", "created_by").prefetch_related(published_revisions)
         .only("id", "headline", "published_at", "modified_by", "created_by")
     )
@@ -79,6 +82,7 @@ def schedule_items(now: datetime, days: int = 7) -> list[ScheduleItem]:
     # The story's live headline is only a fallback; annotating it avoids loading every body.
     updates = (
         ScheduledUpdate.objects.pending().filter(go_live_at__lte=end)
+        .filter(**({} if stories is None else {"article__in": stories.values("pk")}))
         .select_related("created_by").annotate(live_headline=F("article__headline"))
     )
     for update in updates:
@@ -92,7 +96,7 @@ def schedule_items(now: datetime, days: int = 7) -> list[ScheduleItem]:
         ))
 
     expiries = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, expires_at__gte=now, expires_at__lte=end)
+        articles.filter(status=Article.Status.PUBLISHED, expires_at__gte=now, expires_at__lte=end)
         .select_related("modified_by").only("id", "headline", "expires_at", "modified_by")
     )
     for article in expiries:
@@ -211,8 +215,10 @@ def schedule_view(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     now = timezone.now()
-    items = schedule_items(now)
+    publisher = actors.can_publish(request.user)
+    items = schedule_items(now, stories=None if publisher else actors.viewable_stories(request.user, Article.objects.all()))
     context = {
+        "can_publish": publisher,
         **model_admin.admin_site.each_context(request),
         "title": "Schedule",
         "opts": model_admin.model._meta,

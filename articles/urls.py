@@ -11,4 +11,5 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.tag, name="tag"),
     path("story/<slug:slug>/", views.article_detail, name="detail"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
+    path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

@@ -6,13 +6,14 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
 from core import pagecache
 from photos.models import foot_credit_line
 from reporters.models import Reporter
 
-from . import actors, cache_keys
+from . import actors, cache_keys, preview_links
 from .body_media import render_blocks
 from .cards import cards
 from .models import Article, ArticleSlug, ListingSlug, Section
@@ -161,6 +162,22 @@ def article_preview(request, pk):
         raise PermissionDenied("Reporters preview their own stories.")
     context = _story_context(article, preview=True)
     return render(request, "articles/detail.html", {**context, "rails": render_rails(article)})
+
+
+def shared_preview(request, token):
+    """A story's current version for someone without a login, through a signed preview link (articles.preview_links).
+
+    Never cached, never indexed; an expired, revoked or altered link is a 404 that says so.
+    """
+    link = preview_links.link_for_token(token)
+    article = Article.objects.for_page().filter(pk=link.article_id).first() if link else None
+    if article is None:
+        response = render(request, "articles/preview_gone.html", status=404)
+    else:
+        response = render(request, "articles/detail.html", {**_article_context(article, preview=True), "shared_link": link})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def reader_blocks(article) -> list[dict]:

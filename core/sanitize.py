@@ -59,9 +59,21 @@ def sanitize_body(html: str) -> str:
     return "" if _EMPTY.match(cleaned) else cleaned
 
 
+# Where one block of a body ends and the next begins: removing the tags must not run "last week.</p><p>The" together.
+_BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|blockquote|figure|figcaption|div|ul|ol|pre|tr|td|th|section)>|<br\s*/?>)", re.I)
+
+
 def plain_text(html_text: str) -> str:
-    """Text with every tag removed (for search, excerpts, diffs)."""
-    return re.sub(r"\s+", " ", html.unescape(nh3.clean(html_text or "", tags=set()))).strip()
+    """Text with every tag removed (for search, excerpts, diffs); blocks are kept apart by a space."""
+    return re.sub(r"\s+", " ", html.unescape(nh3.clean(_BLOCK_END.sub(r"\1 ", html_text or ""), tags=set()))).strip()
+
+
+def plain_paragraphs(html_text: str) -> str:
+    """Text with every tag removed, one block a paragraph (blank line between): to read a body as text."""
+    marked = _BLOCK_END.sub(r"\1\n\n", html_text or "")
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    blocks = (re.sub(r"[^\S\n]+", " ", block).strip() for block in re.split(r"\n\s*\n", text))
+    return "\n\n".join(block for block in blocks if block)
 
 
 # --- pictures in a body come from us ---------------------------------------------------------------------------

@@ -13,6 +13,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 SITE_TIME_ZONE = "Asia/Kolkata"
+
+# Django's own displays of instants (the admin's user list, object history, read-only fields) in the reader's form,
+# "December 2nd, 2026 at 05:38 IST": newsroom/formats hands these to Django's format localisation (en, en-GB).
+DJANGO_DATETIME_FORMAT = r"F jS, Y \a\t H:i T"
+DJANGO_DATE_FORMAT = "F jS, Y"
+DJANGO_TIME_FORMAT = "H:i T"
 IST = ZoneInfo(SITE_TIME_ZONE)
 
 

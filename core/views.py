@@ -57,3 +57,11 @@ def server_error(request):
 
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page's <link rel="icon"> says: send them to the static file."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.ico"), permanent=True)

@@ -43,7 +43,7 @@ def publisher() -> dict:
 
 def news_article(article, bylines=None) -> dict:
     """schema.org NewsArticle for `article`; `bylines` are its reporters in order (default: from the article)."""
-    canonical = article.public_url
+    canonical = article.canonical()
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -77,18 +77,19 @@ def news_article(article, bylines=None) -> dict:
 
 def sharing_meta(article, bylines=None) -> list[tuple[str, str, str]]:
     """OpenGraph and Twitter card tags as (attribute, name, content): `<meta {attribute}="{name}" content=…>`."""
-    canonical = article.public_url
+    canonical = article.canonical()
+    title = article.social_title()
     og = [
         ("og:type", "article"),
         ("og:site_name", settings.SITE_NAME),
-        ("og:title", article.headline),
+        ("og:title", title),
         ("og:url", canonical),
     ]
-    twitter = [("twitter:card", "summary_large_image"), ("twitter:title", article.headline)]
+    twitter = [("twitter:card", "summary_large_image"), ("twitter:title", title)]
     if article.standfirst:
         og.append(("og:description", article.standfirst))
         twitter.append(("twitter:description", article.standfirst))
-    lead = article.lead_photo()  # the hero, else the body's first picture
+    lead = article.social_photo()  # the social image, else the hero, else the body's first picture
     if lead is not None:
         image = links.photo_url(lead, "16:9", links.SHARE_WIDTH)
         og += [("og:image", image), ("og:image:alt", lead.alt_text)]

@@ -171,6 +171,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Django's own date displays in the site's form (core.timefmt); see newsroom/formats.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 # Stored in UTC, shown in IST. Fixed, not read from the environment: core.timefmt writes every text in IST and
 # a system check (core.checks) refuses another value, so admin inputs and pages cannot disagree.
 USE_TZ = True

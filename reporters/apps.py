@@ -7,6 +7,7 @@ class ReportersConfig(AppConfig):
     def ready(self) -> None:
         from core import pagecache
 
+        from . import accounts  # noqa: F401 - connects the link-by-name signal
         from .models import Reporter
 
         # Bylines, the reporter's page and feed name the reporter as reporter:<id> (articles.cache_keys).

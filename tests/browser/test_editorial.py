@@ -101,7 +101,7 @@ def test_editor_uploads_writes_previews_and_schedules_a_story(new_context, tmp_p
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
 
     with page.context.expect_page() as opened:
-        page.get_by_role("link", name="Preview as readers will see it").click()
+        page.locator(".object-tools").get_by_role("link", name="Preview", exact=True).click()
     preview = opened.value
     preview.wait_for_load_state()
     expect(preview.locator(".preview-banner")).to_contain_text("Draft")
@@ -137,7 +137,7 @@ def test_editor_uploads_writes_previews_and_schedules_a_story(new_context, tmp_p
         expect(reader.locator(".story__updated time")).to_have_attribute("datetime", go_live.isoformat())
         expect(reader.locator(".story__byline a")).to_have_text(["Ritu Sharma", "Arjun Mehta"])
         expect(reader.locator(".story__byline")).to_contain_text("Reported by: Ritu Sharma and Arjun Mehta")
-        expect(reader.locator(".story__hero-credit")).to_have_text("| Photo: PTI")
+        expect(reader.locator(".story__hero-credit")).to_have_text("Photo: PTI")
         expect(reader.locator(".story__hero figcaption")).to_contain_text("Opening day at Swargate station (Photo: PTI)")
         hero = reader.locator(".story__hero img")
         expect(hero).to_have_attribute("alt", "Commuters boarding a train at Swargate")

@@ -89,3 +89,24 @@ def test_home_fits_the_screen(new_context, newsroom, screenshots_dir, width):
     scroll_through(page)
     assert_fits(page, f"home at {width}px")
     page.screenshot(path=str(screenshots_dir / f"home-{width}.png"), full_page=True)
+
+
+def lines_of(page, selector: str) -> float:
+    return page.locator(selector).first.evaluate(
+        "el => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_lead_headline_and_the_byline_read_well(new_context, newsroom, width):
+    page = new_context(width=width, height=800).new_page()
+    page.goto("/", wait_until="load")
+    # "Monsoon reaches Kerala two days early" beside its picture: a few lines, not one or two words a line.
+    assert lines_of(page, ".card__headline--lead") <= 4.2
+    page.goto(newsroom["article"].get_absolute_url(), wait_until="load")
+    credit = page.locator(".story__hero-credit")
+    expect(credit).to_have_text("Photo: PTI")
+    names = page.locator(".story__byline > span").first
+    same_line = abs(credit.bounding_box()["y"] - names.bounding_box()["y"]) < 2
+    separator = credit.evaluate("el => getComputedStyle(el, '::before').content")
+    # Beside the names the credit is set off by a rule; on a line of its own it starts with the credit itself.
+    assert separator == ('"|"' if same_line else "none"), (width, same_line, separator)

@@ -74,7 +74,7 @@ def test_history_lists_every_save_with_who_and_when_in_ist(editor_client, editor
     # Newest first, and every revision but the newest can be restored.
     assert html.index("08:09 IST") < html.index("08:07 IST")
     assert html.count("Restore this version") == 2
-    assert f'action="{restore_url(story, revisions[-1])}"' not in html
+    assert f'href="{restore_url(story, revisions[-1])}"' not in html
     assert "csrfmiddlewaretoken" in html
     # What changed versus the revision before it.
     assert re.search(r'class="changed">\s*headline', html) and re.search(r'class="changed">\s*body', html)
@@ -130,10 +130,15 @@ def test_restore_makes_an_old_version_current_as_a_new_revision(editor_client, e
     assert {r.pk: r.snapshot for r in story.revisions.exclude(pk=newest.pk)} == before
 
 
-def test_restore_is_post_only(editor_client, editor):
+def test_restore_asks_first_and_only_a_post_restores(editor_client, editor):
     story, revisions = three_saves(editor)
-    assert editor_client.get(restore_url(story, revisions[0])).status_code == 405
+    response = editor_client.get(restore_url(story, revisions[0]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Yes, restore this version" in html and "These parts change: headline" in html, html[html.find("content-main"):][:900]
+    assert f"The story's headline becomes “{revisions[0].snapshot['headline']}”" in html
     assert story.revisions.count() == 3
+    assert editor_client.put(restore_url(story, revisions[0])).status_code == 405
 
 
 def staff_owner(story, username, *codenames):

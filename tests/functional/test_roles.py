@@ -62,7 +62,8 @@ def test_reporter_sees_only_own_stories_and_cannot_edit_published_ones(client, r
     listing = client.get("/admin/articles/article/").content.decode()
     assert "Mine by byline" in listing and "Mine and live" in listing
     assert "Someone else" not in listing
-    assert client.get(f"/admin/articles/article/{theirs.pk}/change/").status_code == 302  # not found for them
+    refused = client.get(f"/admin/articles/article/{theirs.pk}/change/")  # exists, not theirs: says so
+    assert refused.status_code == 403 and "Ask an editor to add your byline" in refused.content.decode()
     assert client.get(f"/admin/articles/article/{mine.pk}/change/").status_code == 200
     # A published story opens read-only and a POST is refused.
     response = client.post(f"/admin/articles/article/{published_mine.pk}/change/", story_form(

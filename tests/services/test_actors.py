@@ -85,7 +85,7 @@ def test_admin_offers_exactly_what_the_rules_allow(client, reporter_user, editor
         assert actors.may_edit(reporter_user, article) == (article == mine)
     editable = actors.editable_stories(reporter_user, Article.objects.all())
     assert list(editable.values_list("pk", flat=True)) == [mine.pk]
-    assert client.get(f"/admin/articles/article/{theirs.pk}/change/").status_code == 302  # not found: redirected
+    assert client.get(f"/admin/articles/article/{theirs.pk}/change/").status_code == 403  # not theirs: says so
     assert client.get(f"/admin/articles/article/{live.pk}/change/").status_code == 200  # read-only view
     assert set(actors.editable_stories(editor, Article.objects.all())) == {mine, live, theirs}
 

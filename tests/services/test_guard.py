@@ -3,7 +3,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from articles import services
+from articles import preview_links, services
 from articles.errors import ServiceWriteError
 from articles.guard import GuardedModel, service_writes, story_service
 from articles.models import (
@@ -13,12 +13,13 @@ from articles.models import (
     AuditEntry,
     BodyPhoto,
     Byline,
+    PreviewLink,
     Revision,
     ScheduledUpdate,
 )
 from tests.factories import make_photo, make_reporter, publish_story
 
-GUARDED = [Article, Byline, ArticlePhoto, BodyPhoto, ScheduledUpdate, Revision, AuditEntry, ArticleSlug]
+GUARDED = [Article, Byline, ArticlePhoto, BodyPhoto, ScheduledUpdate, Revision, AuditEntry, ArticleSlug, PreviewLink]
 
 
 def test_the_guarded_models_are_exactly_these():
@@ -38,7 +39,11 @@ def rows(db):
     story.slug = "renamed"
     story.body = f'<p>Text.</p><figure data-photo="{make_photo(credit="AP", name="placed.jpg").pk}" data-size="full"></figure>'
     story = services.save_story(story, services.Related(story.ordered_reporters(), [], [photo]), actor=services.COMMAND)
+    link = preview_links.create_preview_link(
+        story, expires_at=timezone.now() + timezone.timedelta(days=1), actor=services.COMMAND
+    )
     return {
+        PreviewLink: link,
         Article: story, Byline: story.bylines.get(), ArticlePhoto: story.inline_photos.get(),
         BodyPhoto: story.body_photo_links.get(),
         ScheduledUpdate: update, Revision: story.revisions.first(), AuditEntry: AuditEntry.objects.first(),
@@ -64,7 +69,7 @@ def new_like(row):
 
 def writes(model, row):
     """Every way Django writes rows, as (name, callable)."""
-    first_field = "note" if model in (Revision, ScheduledUpdate, AuditEntry) else (
+    first_field = "note" if model in (Revision, ScheduledUpdate, AuditEntry, PreviewLink) else (
         "position" if model in (Byline, ArticlePhoto, BodyPhoto) else ("headline" if model is Article else "slug"))
     value = 1 if first_field == "position" else ("x-slug" if first_field == "slug" else "x")
     return [
