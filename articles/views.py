@@ -174,7 +174,8 @@ def shared_preview(request, token):
     if article is None:
         response = render(request, "articles/preview_gone.html", status=404)
     else:
-        response = render(request, "articles/detail.html", {**_article_context(article, preview=True), "shared_link": link})
+        context = {**_story_context(article, preview=True), "rails": render_rails(article), "shared_link": link}
+        response = render(request, "articles/detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)
     return response
