@@ -12,48 +12,22 @@ ArticlePhoto, BodyPhoto, Revision, ScheduledUpdate, AuditEntry, ArticleSlug) ref
 Not covered: raw SQL (`cursor.execute`), `Model.save_base()` called directly (as `loaddata` does), and the
 historical models migrations use. tests/services/test_guard.py enumerates every covered method for every model.
 """
-import contextvars
-import functools
-
 from django.db import models
 
-from core.guard import GuardedModelMixin, GuardedQuerySetMixin
+from core.guard import GuardedModelMixin, GuardedQuerySetMixin, ServiceMark
 
 from .errors import ServiceWriteError
 
-_inside = contextvars.ContextVar("inside_story_services", default=False)
-
-
-def inside_services() -> bool:
-    return _inside.get()
-
-
-def story_service(function):
-    """Mark a function as part of the story services: guarded rows may be written while it runs."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        token = _inside.set(True)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            _inside.reset(token)
-
-    return wrapper
-
-
-class service_writes:
-    """`with service_writes():` — the same mark as a block, for the services' own helpers (and nothing else)."""
-
-    def __enter__(self):
-        self._token = _inside.set(True)
-
-    def __exit__(self, *exc):
-        _inside.reset(self._token)
+_mark = ServiceMark("inside_story_services")
+# Mark a function as part of the story services: guarded rows may be written while it runs.
+story_service = _mark
+# `with service_writes():` — the same mark as a block, for the services' own helpers (and nothing else).
+service_writes = _mark.block
+inside_services = _mark.is_set
 
 
 def check(model, operation: str) -> None:
-    if not _inside.get():
+    if not _mark.is_set():
         raise ServiceWriteError(
             f"{model._meta.label}.{operation}() outside articles.services: change stories through the services."
         )

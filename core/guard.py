@@ -1,10 +1,41 @@
 """The write checks that articles.guard and live.guard share: a guarded model refuses `save()`, `delete()` and
 the bulk queryset writes unless its layer's service functions are running.
 
-Each layer keeps its own context variable, error and concrete classes (module-level, so querysets and instances
+Each layer keeps its own mark (a ServiceMark), error and concrete classes (module-level, so querysets and instances
 pickle into the page cache's fragments); these mixins only call the layer's `check(model, operation)`.
 """
+import contextlib
+import contextvars
+import functools
+
 from django.db import models
+
+
+class ServiceMark:
+    """A layer's "inside the services" mark, per thread and task (a context variable): set while a function
+    decorated with the mark runs, or inside `with mark.block():`."""
+
+    def __init__(self, name: str):
+        self._var = contextvars.ContextVar(name, default=False)
+
+    def is_set(self) -> bool:
+        return self._var.get()
+
+    def __call__(self, function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with self.block():
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    @contextlib.contextmanager
+    def block(self):
+        token = self._var.set(True)
+        try:
+            yield
+        finally:
+            self._var.reset(token)
 
 
 class GuardedQuerySetMixin:

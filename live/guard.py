@@ -4,34 +4,20 @@ The same pattern as the story services' guard (articles/guard.py; both use core/
 under `@live_service`, a context variable; the guarded live models refuse `save()`, `delete()` and the bulk
 queryset writes outside it. tests/integration/test_live_services.py tries each one.
 """
-import contextvars
-import functools
-
 from django.db import models
 
-from core.guard import GuardedModelMixin, GuardedQuerySetMixin
+from core.guard import GuardedModelMixin, GuardedQuerySetMixin, ServiceMark
 
-_inside = contextvars.ContextVar("inside_live_services", default=False)
+_mark = ServiceMark("inside_live_services")
+live_service = _mark
 
 
 class LiveWriteError(RuntimeError):
     """A live blog row was written outside live.services."""
 
 
-def live_service(function):
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        token = _inside.set(True)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            _inside.reset(token)
-
-    return wrapper
-
-
 def check(model, operation: str) -> None:
-    if not _inside.get():
+    if not _mark.is_set():
         raise LiveWriteError(f"{model._meta.label}.{operation}() outside live.services: change live blogs through the services.")
 
 
