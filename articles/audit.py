@@ -19,7 +19,6 @@ AUDITED_FIELDS = (
     "seo_headline", "meta_description", "social_headline", "social_image", "canonical_url", "noindex",
 )
 # Many-valued parts, compared as lists.
-AUDITED_RELATED = ("reporters", "photos")
 
 
 def snapshot(article: Article) -> dict:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.timefmt import reader_datetime
 
 from . import actors
-from .audit import record_audit, record_revision
+from .audit import announce, diff, record_audit, record_revision
 from .errors import StoryPermissionError, StoryTransitionError
 from .guard import story_service
 from .models import Article, ArticleSlug, AuditEntry, Revision
@@ -131,13 +131,10 @@ def transition(
     article.edit_version += 1
     article.save()
     after = {"status": article.status, "published_at": article.published_at, "queued updates": 0}
-    changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
-    record_audit(article, move.name, actor, changes, note=note)
+    record_audit(article, move.name, actor, diff(before, after), note=note)
     if move.revision_kind:
         record_revision(article, move.revision_kind, actor, note=note or ("" if target != S.DRAFT else "Returned to draft"))
     else:
-        from .audit import announce
-
         announce(article.pk, move.name)
     return article
 

@@ -173,14 +173,16 @@ def save_story(
         fields.append("correction_at")
     if fields:
         article.save(update_fields=fields)
-    if creating or content_changed or fields:
+    revised = creating or content_changed or bool(fields)
+    if revised:
         kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
-        record_revision(article, kind, actor, snap=after, minor=minor, note=note)
+        record_revision(article, kind, actor, snap=after, minor=minor, note=note)  # announces the change
     if not creating:
         changes = diff(audited_before, audited_values(article))
         if changes:
             record_audit(article, "changed", actor, changes, note=note)
-            announce(article.pk, "saved")  # caches purge even when only the slug, expiry or language moved
+            if not revised:
+                announce(article.pk, "saved")  # caches purge even when only the slug, expiry or language moved
         if "slug" in changes:
             _keep_old_slug(article, old=audited_before["slug"], was_published=current.published_at is not None)
     return article

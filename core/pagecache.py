@@ -168,7 +168,7 @@ def purge_all(*, hard: bool = True) -> None:
     purge_keys([ALL], hard=hard)
 
 
-purge = purge_all  # the name the scheduler and older callers use
+purge = purge_all  # the name live.services and older callers use
 
 
 def pay_owed_purge() -> None:

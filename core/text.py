@@ -3,7 +3,8 @@
 `clean_text` removes what XML 1.0 forbids (C0 controls other than tab, newline and carriage return; lone UTF-16
 surrogates, which PostgreSQL refuses; U+FFFE/U+FFFF) and the C1 controls (U+0080–U+009F), which no editor types and
 which feed readers choke on. A NUL reaches PostgreSQL as a DataError; a vertical tab makes Django's feed writer raise.
-Stories go through articles.services.save_story; every other model readers see calls it in save().
+Stories go through articles.services.save_story; the other models in READER_TEXT are cleaned by a pre_save
+receiver and before form validation (connect_cleaning).
 """
 import re
 
@@ -23,7 +24,7 @@ def has_unwanted(value: str) -> bool:
 
 
 def clean_fields(instance, names) -> None:
-    """Clean the named text attributes of a model instance in place (called from save())."""
+    """Clean the named text attributes of a model instance in place."""
     for name in names:
         setattr(instance, name, clean_text(getattr(instance, name)))
 

@@ -4,7 +4,6 @@ The 30 newest visible entries, instants in IST (RSS "+0530", Atom "+05:30" via c
 per reporter, GUID `urn:newsroom:<host>:live-entry:<id>` (stable when the story's slug changes), link the entry's
 permalink.
 """
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from core.timefmt import to_ist
 
 from .models import LiveEntry
+from .ninjs import entry_uri
 from .stream import entry_label
 from .views import _blog
 
@@ -61,7 +61,7 @@ class LiveEntryFeed(Feed):
         return settings.SITE_URL + reverse("live:entry", args=[entry.blog.article.slug, entry.pk])
 
     def item_guid(self, entry):
-        return f"urn:newsroom:{urlsplit(settings.SITE_URL).hostname}:live-entry:{entry.pk}"
+        return entry_uri(entry)  # the id the ninjs export gives the entry
 
     def item_guid_is_permalink(self, entry):
         return False

@@ -1,7 +1,8 @@
 """The one path for every change to a live blog and its entries.
 
 The live desk, the admin, `make_demo_liveblog` and the tests call these functions; live.guard refuses writes to
-the live models anywhere else. Each function names its actor, checks what the actor may do, runs in one
+the guarded live models (LiveBlog, LiveEntry, LiveEntryByline, LiveEntryPhoto, LiveRecord) anywhere else; the
+blog's reporters (a plain many-to-many) are not guarded. Each function names its actor, checks what the actor may do, runs in one
 transaction, and keeps a LiveRecord (who, what, and a snapshot of the entry after the change).
 
 Concurrency: every change to an entry takes the blog's row lock first. Two reporters posting at once each insert
@@ -31,7 +32,6 @@ from .guard import live_service
 from .models import LiveBlog, LiveEntry, LiveEntryByline, LiveEntryPhoto, LiveRecord
 from .text import body_html
 
-EDITOR_PERMISSION = "articles.publish_article"
 STAMP_STEP = timedelta(microseconds=1)
 
 
@@ -72,18 +72,8 @@ def _require_actor(actor):
     return actor
 
 
-def _user(actor):
-    return None if isinstance(actor, SystemActor) else actor
-
-
-def _name(actor) -> str:
-    if isinstance(actor, SystemActor):
-        return str(actor)
-    return (actor.get_full_name() or actor.get_username())[:150]
-
-
-def is_editor(actor) -> bool:
-    return actor.has_perm(EDITOR_PERMISSION)
+# Editors are who may publish stories (articles.actors): they run every blog.
+is_editor = actors.can_publish
 
 
 def may_post(actor, blog: LiveBlog) -> bool:
@@ -130,7 +120,7 @@ def entry_snapshot(entry: LiveEntry) -> dict:
 
 def _record(blog, action, actor, entry=None, snapshot=None) -> LiveRecord:
     return LiveRecord.objects.create(
-        blog=blog, entry=entry, action=action, actor=_user(actor), actor_name=_name(actor),
+        blog=blog, entry=entry, action=action, actor=actors.user_of(actor), actor_name=actors.actor_name(actor)[:150],
         snapshot=snapshot if snapshot is not None else (entry_snapshot(entry) if entry else {}),
     )
 
@@ -289,7 +279,7 @@ def post_entry(blog: LiveBlog, *, actor, body: str, headline: str = "", reporter
     backdated = post_at is not None and not scheduled and isinstance(actor, SystemActor)
     posted_at = post_at if scheduled or backdated else now
     entry = LiveEntry(blog=blog, posted_at=posted_at, headline=headline, body=body, body_blocks=blocks, photo=photo,
-                      pinned=False, key_event=key_event, created_by=_user(actor))
+                      pinned=False, key_event=key_event, created_by=actors.user_of(actor))
     entry.stamp = posted_at if scheduled else _next_stamp(blog, now)
     if pinned:
         _unpin_others(blog, None, now, actor)
