@@ -95,9 +95,11 @@ def _stories():
     return Photo._meta.get_field("hero_of").related_model
 
 
-def live_story_ids(photo: Photo) -> set[int]:
-    """Stories readers can see now that use this photo, as hero or inside the story."""
-    ids = photo.story_ids() if photo.pk else set()
+def live_story_ids(photo: Photo, ids: set[int] | None = None) -> set[int]:
+    """Stories readers can see now that use this photo, as hero or inside the story (`ids`: its story_ids(), when
+    the caller has them already)."""
+    if ids is None:
+        ids = photo.story_ids() if photo.pk else set()
     return set(_stories().objects.live().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
@@ -150,6 +152,6 @@ def save_credit(credit: Credit, *, user) -> Credit:
 def stories_using(photo: Photo) -> list[tuple[int, str, bool]]:
     """(id, headline, live) of every story using the photo, newest first: why it cannot be deleted."""
     ids = photo.story_ids()
-    live = live_story_ids(photo)
+    live = live_story_ids(photo, ids)
     rows = _stories().objects.filter(pk__in=ids).order_by("-pk").values_list("pk", "headline")
     return [(pk, headline, pk in live) for pk, headline in rows]
