@@ -222,6 +222,21 @@ def test_without_javascript_the_blog_reads_and_permalinks_find_their_page(new_co
     expect(reader.locator(f"#entry-{oldest.pk}")).to_be_in_viewport()
 
 
+def test_without_javascript_the_desk_posts_plain_text_with_a_form_post(new_context):
+    story, blog, _ = open_blog()
+    desk = new_context(java_script_enabled=False).new_page()
+    log_in(desk, "ritu")
+    desk.goto(f"/admin/live/liveblog/{blog.pk}/desk/")
+    expect(desk.locator(".live-desk .prose-editor")).to_have_count(0)  # no editor: the plain text box
+    desk.get_by_label("Text").fill("## Turnout\n\nFigures at https://results.eci.gov.in/ now")
+    desk.get_by_role("button", name="Post").click()
+    expect(desk.locator(".messagelist")).to_contain_text("Posted at")
+    expect(desk.get_by_label("Text")).to_have_value("")
+    entry = desk.locator("[data-desk-stream] .live-desk__entry").first
+    expect(entry.get_by_role("heading", name="Turnout", level=4)).to_be_visible()
+    expect(entry.get_by_role("link", name="https://results.eci.gov.in/")).to_be_visible()
+
+
 HIDDEN_TAB = """Object.defineProperty(document, "hidden", {get: () => true});
 Object.defineProperty(document, "visibilityState", {get: () => "hidden"});"""
 
