@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 
+from articles.models import BODY_EDITOR_EXTENSIONS
+from core.sanitize import refuse_remote_images
 from photos.models import Photo
 from reporters.models import Reporter
 
@@ -36,11 +40,13 @@ class EntryForm(forms.Form):
     """The live desk's form: a new entry, or (with `entry`/`version`) a correction."""
 
     headline = forms.CharField(required=False, max_length=200)
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text="Blank lines separate paragraphs; “## ” starts a subheading; links are made "
-                                     "from https:// addresses; a YouTube, X, Instagram or Facebook address alone "
-                                     "in a paragraph is embedded. HTML (as in a story body) works too, its photo, gallery and "
-                                     "embed figures included: <figure data-photo=\"12\"></figure>.")
+    # The story body's editor, with the story body's extensions (photo chooser, gallery, embed: articles.models).
+    # Without JavaScript it is a plain textarea, read by live.text; live.services sanitizes either way.
+    body = ProseEditorFormField(
+        extensions=BODY_EDITOR_EXTENSIONS, required=False, widget=AdminProseEditorWidget(attrs={"rows": 6}),
+        label="Text",
+        help_text="Subheadings, links, photos, galleries and embeds from the editor's toolbar, as in a story.",
+    )
     reporters = forms.ModelMultipleChoiceField(queryset=Reporter.objects.all(), required=False,
                                                help_text="Default: you.")
     photo = forms.ModelChoiceField(queryset=Photo.objects.none(), required=False, empty_label="No photo")
@@ -61,3 +67,9 @@ class EntryForm(forms.Form):
 
     def clean_photo(self):
         return self.cleaned_data.get("photo")
+
+    def clean_body(self):
+        """A remote picture is refused with a message, as in the story form (core.sanitize.refuse_remote_images)."""
+        body = self.cleaned_data["body"]
+        refuse_remote_images(body)
+        return body

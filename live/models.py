@@ -2,6 +2,8 @@
 
 Rows here change only through live.services (live.guard refuses writes elsewhere).
 """
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -117,16 +119,29 @@ class LiveEntry(GuardedModel):
         return {link.photo_id: link.photo for link in self.body_photo_links.all()}
 
     def reader_body(self) -> str:
-        """The body as readers see it: media figures rendered like a story body's, from prefetched photos."""
+        """The body as readers see it: media figures rendered like a story body's, from prefetched photos, and
+        its subheadings below the entry's own headline (`under_entry_headline`)."""
         if not any(block.get("kind") in MEDIA_KINDS for block in self.body_blocks or []):
-            return mark_safe(self.body)  # sanitized at save (live.services)
-        return mark_safe("".join(block["html"] for block in render_blocks(self.body_blocks, self.body_photos())))
+            return mark_safe(under_entry_headline(self.body))  # sanitized at save (live.services)
+        return mark_safe("".join(
+            block["html"] if block.get("kind") in MEDIA_KINDS else under_entry_headline(block["html"])
+            for block in render_blocks(self.body_blocks, self.body_photos())
+        ))
 
     def anchor(self) -> str:
         return f"entry-{self.pk}"
 
     def is_scheduled(self, now=None) -> bool:
         return self.posted_at > (now or timezone.now())
+
+
+_BODY_HEADING = re.compile(r"<(/?)h([234])(?=[\s>])", re.IGNORECASE)
+
+
+def under_entry_headline(html: str) -> str:
+    """An entry's body is stored like a story body (its editor's subheadings are h2 and h3, h4 is allowed), but on
+    a page it sits under the blog's h2 and the entry's h3 headline: its headings are shown two levels down."""
+    return _BODY_HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", html)
 
 
 class LiveEntryByline(GuardedModel):

@@ -1,10 +1,12 @@
 """What the live desk's text box takes: HTML (the story body's allowlist), or plain text with blank lines.
 
-Plain text is what a reporter types in a hurry: blank lines separate paragraphs, a line starting with "## " is
-a subheading, a paragraph that is only the address of something articles/embeds.py can embed (a YouTube video,
-a post) becomes the story body's embed figure, and any other bare https:// address becomes a link. Anything that
-already has tags is taken as HTML, story-body media figures included (`<figure data-photo="12">`). Either way
-core.sanitize.sanitize_body and articles.body_media.prepare have the last word (live.services).
+The desk's editor (the story body's, see live.forms) sends HTML. Plain text is what a reporter types without it
+(no JavaScript): blank lines separate paragraphs, a paragraph starting with "## " is a subheading (an h2, as the
+editor's own "## " shortcut makes), a paragraph that is only the address of something articles/embeds.py can embed
+(a YouTube video, a post) becomes the story body's embed figure, and any other bare https:// address becomes a
+link. Anything that already has tags is taken as HTML, story-body media figures included
+(`<figure data-photo="12">`). Either way core.sanitize.sanitize_body and articles.body_media.prepare have the
+last word (live.services).
 """
 import html
 import re
@@ -32,7 +34,7 @@ def body_html(text: str) -> str:
         if embed is not None:
             blocks.append(f'<figure data-embed="{embed.name}" data-url="{html.escape(embed.url)}"></figure>')
         elif chunk.startswith("## "):
-            blocks.append(f"<h3>{_inline(chunk[3:].strip())}</h3>")
+            blocks.append(f"<h2>{_inline(chunk[3:].strip())}</h2>")
         elif chunk:
             blocks.append("<p>" + "<br>".join(_inline(line) for line in chunk.split("\n")) + "</p>")
     return "".join(blocks)

@@ -1,5 +1,7 @@
 // The live desk: post, correct, pin and mark entries with fetch (CSRF header), redrawing only the stream, so the
 // form keeps its focus and the next entry can be typed at once. Without this script every button is a form post.
+// The text is the story body's editor (django-prose-editor, with static/articles/editor-media.js for photos,
+// galleries and embeds); it keeps the form's textarea in step, so what is posted is the textarea's value either way.
 (function () {
   "use strict";
   const desk = document.querySelector(".live-desk");
@@ -11,7 +13,40 @@
   const cancel = form.querySelector("[data-cancel]");
   const title = form.querySelector("[data-form-title]");
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const textarea = form.elements.body;
   let busy = false;
+  let editor = null;
+
+  // The editor starts after this script (its modules load first); it announces itself with prose-editor:ready.
+  function adopt(found) {
+    if (!found || editor) return;
+    editor = found;
+    const surface = editor.view.dom;
+    surface.setAttribute("aria-labelledby", "body-label");  // the field's own label names the editing surface
+    surface.setAttribute("aria-describedby", "body-help");
+    surface.setAttribute("aria-multiline", "true");
+    const plain = form.querySelector("[data-plain-help]");
+    if (plain) plain.hidden = true;  // those rules are for the plain textarea
+  }
+  form.addEventListener("prose-editor:ready", (event) => {
+    if (event.detail.textarea === textarea) adopt(event.detail.editor);
+  });
+  adopt(form.querySelector(".prose-editor .ProseMirror")?.editor);  // already running (Tiptap keeps it on its node)
+
+  function setBody(html) {
+    if (editor) {
+      editor.commands.setContent(html || "");
+      const value = editor.getHTML();
+      textarea.value = editor.isEmpty ? "" : value;
+    } else {
+      textarea.value = html || "";
+    }
+  }
+
+  function focusBody() {
+    if (editor) editor.commands.focus("end");
+    else textarea.focus();
+  }
 
   function say(text, isError) {
     status.textContent = text;
@@ -21,6 +56,7 @@
   function clearErrors() {
     form.querySelectorAll(".live-desk__error").forEach((node) => node.remove());
     form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
+    if (editor) editor.view.dom.setAttribute("aria-describedby", "body-help");
   }
 
   function showErrors(errors) {
@@ -35,12 +71,17 @@
       note.textContent = text;
       field.setAttribute("aria-describedby", note.id);
       field.closest(".live-desk__field").append(note);
+      if (field === textarea && editor) {  // the textarea is hidden: the editing surface carries the error
+        editor.view.dom.setAttribute("aria-invalid", "true");
+        editor.view.dom.setAttribute("aria-describedby", "body-help " + note.id);
+      }
     });
   }
 
   function resetForm() {
     const keepReporters = [...form.elements.reporters.selectedOptions].map((o) => o.value);
     form.reset();
+    setBody("");
     form.elements.entry.value = "";
     form.elements.version.value = "";
     [...form.elements.reporters.options].forEach((o) => { o.selected = keepReporters.includes(o.value); });
@@ -61,6 +102,7 @@
   }
 
   form.addEventListener("submit", async (event) => {
+    if (event.target !== form) return;  // a dialog's own form inside the editor (photo chooser, embed)
     event.preventDefault();
     if (busy) return;
     busy = true;
@@ -72,7 +114,7 @@
       if (data.ok) {
         say(data.message);
         resetForm();
-        form.elements.body.focus();
+        focusBody();
       } else {
         say(data.message || "Not saved.", true);
         showErrors(data.errors);
@@ -86,14 +128,17 @@
     }
   });
 
+  // Ctrl+Enter (Cmd+Enter) posts from any field. Caught on the way down, before the editor sees it: the editor's
+  // own Mod-Enter would add a line break first (ProseMirror leaves alone a key event already handled).
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    if (event.target.closest && event.target.closest("dialog")) return;  // the chooser's and embed dialogs' fields
+    event.preventDefault();
+    event.stopPropagation();
+    form.requestSubmit();
+  }, true);
 
-  cancel.addEventListener("click", () => { resetForm(); say(""); form.elements.body.focus(); });
+  cancel.addEventListener("click", () => { resetForm(); say(""); focusBody(); });
 
   stream.addEventListener("click", (event) => {
     const button = event.target.closest("[data-edit]");
@@ -103,7 +148,7 @@
     form.elements.entry.value = data.entry;
     form.elements.version.value = data.version;
     form.elements.headline.value = data.headline;
-    form.elements.body.value = data.body;
+    setBody(data.body);
     [...form.elements.reporters.options].forEach((o) => { o.selected = data.reporters.includes(Number(o.value)); });
     form.elements.photo.value = data.photo || "";
     form.elements.pinned.checked = data.pinned;
@@ -112,7 +157,7 @@
     title.textContent = "Correct entry";
     submit.textContent = "Save correction";
     cancel.hidden = false;
-    form.elements.body.focus();
+    focusBody();
   });
 
   stream.addEventListener("submit", async (event) => {

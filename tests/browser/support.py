@@ -109,18 +109,19 @@ async (editor, word) => {
 """
 
 
-def editor(page):
-    return page.locator(EDITOR)
+def editor(page, surface: str = EDITOR):
+    """The story body's editor, or (`surface`: a selector) the same editor on another form, e.g. the live desk."""
+    return page.locator(surface)
 
 
-def caret_at_end(page) -> None:
+def caret_at_end(page, surface: str = EDITOR) -> None:
     """Put the caret at the end of the last block."""
-    editor(page).evaluate(_SELECT_JS, None)
+    editor(page, surface).evaluate(_SELECT_JS, None)
 
 
-def select_word(page, word: str) -> None:
+def select_word(page, word: str, surface: str = EDITOR) -> None:
     """Select the first occurrence of `word` in the editor."""
-    editor(page).evaluate(_SELECT_JS, word)
+    editor(page, surface).evaluate(_SELECT_JS, word)
 
 
 def body_value(page) -> str:

@@ -1,6 +1,10 @@
 """The live desk through the real admin (Django test client): post, schedule, correct, pin, key events, roles."""
+import base64
+import hashlib
+import json
 import re
 from datetime import timedelta
+from html import escape, unescape
 
 import pytest
 from django.urls import reverse
@@ -191,3 +195,93 @@ def test_the_desk_pages_older_entries(client):
     assert first.count('id="desk-entry-') == DESK_ENTRIES and "Older entries →" in first
     older = client.get(desk_url(blog), {"page": 2}).content.decode()
     assert [int(n) for n in re.findall(r'id="desk-entry-(\d+)"', older)] == [entries[1].pk, entries[0].pk]
+
+
+# The entry's text is written in the story body's editor ----------------------------------------------------------
+
+def editor_config(html: str) -> dict:
+    """The prose editor's configuration on the body textarea of a rendered form."""
+    textarea = re.search(r'<textarea[^>]*name="body"[^>]*>', html).group(0)
+    return json.loads(unescape(re.search(r'data-django-prose-editor-configurable="([^"]*)"', textarea).group(1)))
+
+
+def test_the_desk_writes_entries_in_the_story_body_editor_with_its_photo_chooser(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    client.force_login(editor)
+    response = client.get(desk_url(blog))
+    page = response.content.decode()
+    story_form = client.get(reverse("admin:articles_article_add")).content.decode()
+    config = editor_config(page)
+    assert config == editor_config(story_form)  # the same extensions, options and modules as the story body
+    assert config["extensions"]["BodyPhoto"] == {"chooserUrl": reverse("admin:photos_photo_chooser"),
+                                                 "uploadUrl": reverse("admin:photos_photo_chooser_upload")}
+    assert "/static/articles/editor-media.js" in config["js_modules"]
+    assert {"Heading", "Link", "BodyGallery", "BodyEmbed"} <= set(config["extensions"])
+    # The editor's modules load through the import map, which the CSP allows by its hash (core.middleware).
+    importmap = re.search(r'<script type="importmap"[^>]*>(.*?)</script>', page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(importmap.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in response["Content-Security-Policy"]
+    assert 'src="/static/django_prose_editor/configurable.js"' in page
+    # Without JavaScript the same field is a plain textarea, with the plain-text rules next to it.
+    assert 'id="body-plain-help"' in page and "“## ” starts a subheading" in page
+
+
+def test_what_the_editor_writes_is_stored_and_readers_get_the_subheading_link_and_credited_photo(client):
+    reporter = member("Reporter", "ritu", "Ritu Sharma")
+    article, blog, _ = live_story(reporters=[reporter])
+    photo = make_photo(credit="PTI", alt="Party workers outside the office", caption="Celebrations in Delhi")
+    client.force_login(reporter)
+    # What the desk's editor submits for a subheading, a paragraph with a link and a photo from the chooser.
+    written = (f'<h2>Celebrations begin</h2><p>Party workers gather as <a href="https://results.eci.gov.in/" title="">'
+               f'leads widen</a>.</p><figure data-photo="{photo.pk}" data-size="full"></figure>')
+    data = client.post(desk_url(blog), {"body": written}, **JSON).json()
+    assert data["ok"], data
+    entry = LiveEntry.objects.get()
+    assert entry.body.startswith("<h2>Celebrations begin</h2><p>Party workers gather as <a href=\"https://results.eci.gov.in/\"")
+    assert f'<figure data-photo="{photo.pk}" data-size="full"></figure>' in entry.body
+    assert [b["kind"] for b in entry.body_blocks] == ["h2", "p", "photo"]
+    assert list(entry.body_photo_links.values_list("photo_id", flat=True)) == [photo.pk]
+    credit = photo.credit.picture_label
+
+    def shows_it(html):
+        assert "<h4>Celebrations begin</h4>" in html  # under the blog's h2 and the entry's h3
+        assert 'href="https://results.eci.gov.in/"' in html and ">leads widen</a>" in html
+        assert 'class="body-photo body-photo--full"' in html and "Celebrations in Delhi" in html
+        assert f'<span class="credit">{escape(credit)}</span>' in html
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    shows_it(page[page.index(f'id="entry-{entry.pk}"'):])
+    shows_it(json.loads(client.get(f"{article.get_absolute_url()}live/", {"after": "0"}).content)["entries"][0]["html"])
+    for feed in ("live:rss", "live:atom"):
+        shows_it(unescape(client.get(reverse(feed, args=[article.slug])).content.decode()))
+    # Edit gives the editor the stored body back (the desk's stream carries it for the Edit button).
+    stream = client.get(desk_url(blog)).content.decode()
+    loaded = json.loads(re.search(rf'<script type="application/json" id="entry-data-{entry.pk}">(.*?)</script>',
+                                  stream, re.S).group(1))
+    assert loaded["body"] == entry.body
+
+
+def test_an_empty_editor_and_a_remote_picture_are_refused_like_in_a_story(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    _, blog, _ = live_story(editor=editor)
+    client.force_login(editor)
+    response = client.post(desk_url(blog), {"body": "<p></p>"}, **JSON)
+    assert response.status_code == 400 and "text or a photo" in response.json()["message"]
+    response = client.post(desk_url(blog), {"body": '<p>Look</p><img src="https://elsewhere.example/p.jpg">'}, **JSON)
+    assert response.status_code == 400
+    assert "must come from the photo desk" in response.json()["errors"]["body"][0]["message"]
+    assert not LiveEntry.objects.exists()
+
+
+def test_without_javascript_plain_text_gets_the_editors_subheading_and_links(client):
+    editor = member("Editor", "editor", "Asha Rao")
+    article, blog, _ = live_story(editor=editor)
+    client.force_login(editor)
+    response = client.post(desk_url(blog), {"body": "## Turnout\n\nFigures at https://results.eci.gov.in/ now"},
+                           follow=True)
+    assert "Posted at" in response.content.decode()
+    entry = LiveEntry.objects.get()
+    assert entry.body == ('<h2>Turnout</h2><p>Figures at <a href="https://results.eci.gov.in/" rel="noopener noreferrer">'
+                          'https://results.eci.gov.in/</a> now</p>')
+    assert "<h4>Turnout</h4>" in client.get(article.get_absolute_url()).content.decode()
