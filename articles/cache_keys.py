@@ -4,7 +4,8 @@ Keys: story:<id> (the story, and every card or rail line showing it), section:<i
 thing itself: its name on cards, bylines, its page), section:<id>:stories, reporter:<id>:stories,
 tag:<id>:stories (which stories its listing, its feed and the related stories of its stories show), photo:<id>,
 listing:home (the home page's and the site feed's stories), listing:recent (the "Most recent" rail on every story
-page), nav, sitemap.
+page), nav, sitemap. Apps above articles add keys of their own to a story's page, export and feed items
+(`register_story_keys`: live adds live:<id> to a live blog's story), so articles imports none of them.
 
 A story change purges story:<id> and the sitemaps, softly (readers may get the previous copy for the seconds one
 request takes to re-render). What appears where changes only when a story goes live, leaves (unpublished, back to
@@ -57,6 +58,19 @@ def stories_of(key: str) -> str:
 
 # ------------------------------------------------------------------------------------- what pages show
 
+# Functions `article -> keys` naming more of what a page showing the story itself shows (AppConfig.ready).
+_story_key_sources: list = []
+
+
+def register_story_keys(source) -> None:
+    if source not in _story_key_sources:
+        _story_key_sources.append(source)
+
+
+def _more_keys(article: Article) -> set[str]:
+    return set().union(*(source(article) for source in _story_key_sources))
+
+
 def card_keys(stories) -> set[str]:
     """A story card: headline, section, bylines, hero (all prefetched by for_listing(): no query)."""
     keys = set()
@@ -74,7 +88,7 @@ def page_keys(article: Article) -> set[str]:
     keys |= {tag(t.pk) for t in article.tags.all()}
     keys |= {photo(p.photo_id) for p in article.inline_photos.all()}
     keys |= {photo(p.photo_id) for p in article.body_photo_links.all()}
-    return keys
+    return keys | _more_keys(article)
 
 
 def related_sources(article: Article) -> set[str]:
@@ -87,7 +101,7 @@ def page_keys_of_feed_item(article: Article) -> set[str]:
     keys = card_keys([article])
     keys |= {tag(t.pk) for t in article.tags.all()}
     keys |= {photo(p.photo_id) for p in article.body_photo_links.all()}
-    return keys
+    return keys | _more_keys(article)
 
 
 def show(*keys) -> None:

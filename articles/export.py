@@ -137,6 +137,14 @@ def picture_ninjs(photo, name: str) -> dict:
     return association
 
 
+def exported_body(body: str, photos: dict) -> tuple[str, list[dict]]:
+    """A stored body in its exported form (articles.wire_body: placed pictures as figures with an <img> of the
+    association's first rendition, between markers naming it) and the picture associations it names, in order.
+    The story's body and a live blog entry's (live.ninjs) go out this way."""
+    html, placed = wire_body.export_body(body, photos, _first_rendition_href)
+    return html, [picture_ninjs(photo, name) for name, photo in placed]
+
+
 def story_ninjs(article: Article) -> dict:
     """The ninjs 3.1 document of a story loaded with Article.objects.for_export()."""
     headlines = [{"role": "main", "contentType": "text/plain", "value": article.headline}]
@@ -156,8 +164,8 @@ def story_ninjs(article: Article) -> dict:
     for position, use in enumerate(article.inline_photos.all(), start=1):
         associations.append(picture_ninjs(use.photo, f"picture{position}"))
     # Pictures placed in the body: associations the body references where they stand (articles/wire_body.py).
-    body, placed = wire_body.export_body(article.body, article.body_photos(), _first_rendition_href)
-    associations += [picture_ninjs(photo, name) for name, photo in placed]
+    body, pictures = exported_body(article.body, article.body_photos())
+    associations += pictures
     for source in _association_sources:
         associations += source(article)
 

@@ -408,13 +408,14 @@ def apply_update(update, *, actor, now: datetime | None = None) -> Article | Non
 
 
 @story_service
-def follow_live_entry(article_id: int, instant: datetime) -> None:
+def follow_live_entry(article_id: int, instant: datetime) -> bool:
     """A live blog's entry went out at `instant`: the story's Updated follows its latest entry (live.services).
 
-    Moves Updated forward only, and only on a live story. A queryset update, not a save: no revision and no audit
-    entry (the entry keeps its own history, with its actor, in live.LiveRecord) and no site-wide page-cache purge
-    for every entry. Called inside live.services' transaction.
+    Moves Updated forward only, and only on a live story; returns whether it moved. A queryset update, not a save:
+    no revision and no audit entry (the entry keeps its own history, with its actor, in live.LiveRecord) and no
+    story_changed, so no purge of the story's cards: live.cache_keys purges the pages showing the Updated.
+    Called inside live.services' transaction.
     """
-    Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant).filter(
+    return bool(Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant).filter(
         Q(updated_at__isnull=True) | Q(updated_at__lt=instant)
-    ).update(updated_at=instant)
+    ).update(updated_at=instant))

@@ -110,8 +110,9 @@ def limit_lifetime(request, seconds: int) -> None:
     """Keep this page (and the fragment being rendered) at most `seconds` in the page cache and in a CDN (s-maxage),
     whatever the default.
 
-    For pages that change without a purge: a live blog's page and its update endpoint live a few seconds, so a
-    new entry purges nothing and the rest of the site stays cached (live.views, live.templatetags).
+    For pages that also change without a purge: a live blog's page, update endpoint and entry feeds live a few
+    seconds, so a scheduled entry appears at its instant and a CDN with no purger follows (live.views,
+    live.templatetags, live.feeds).
     """
     if request is not None:
         current = getattr(request, "page_cache_limit", None)
@@ -168,7 +169,7 @@ def purge_all(*, hard: bool = True) -> None:
     purge_keys([ALL], hard=hard)
 
 
-purge = purge_all  # the name live.services and older callers use
+purge = purge_all  # the older name (tests of owed purges use it)
 
 
 def pay_owed_purge() -> None:

@@ -9,8 +9,10 @@ class LiveConfig(AppConfig):
         from articles import export, scheduler
         from core import pagecache
 
-        from . import index, ninjs, services
+        from . import cache_keys, index, ninjs, services
 
+        # Pages showing a live story (its page, export, feed items) carry its stream key: entries purge them.
+        cache_keys.register()
         # Listings gain or lose the LIVE badge when coverage starts or ends: pages expire then (core's hook).
         pagecache.register_next_instant(index.next_coverage_change)
         # The update endpoint's cursor is part of its cache key (other parameters are redirected away).

@@ -2,7 +2,8 @@
 
 The 30 newest visible entries, instants in IST (RSS "+0530", Atom "+05:30" via core.timefmt.to_ist), one author
 per reporter, GUID `urn:newsroom:<host>:live-entry:<id>` (stable when the story's slug changes), link the entry's
-permalink.
+permalink. Kept in the page cache like the blog's page: purged by entry changes (live.cache_keys), and living at most
+the page's seconds (a scheduled entry appears at its instant).
 """
 
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from core import pagecache
 from core.timefmt import to_ist
 
+from . import cache_keys
 from .models import LiveEntry
 from .ninjs import entry_uri
-from .stream import entry_label
+from .stream import ENDED_PAGE_SECONDS, RUNNING_PAGE_SECONDS, entry_label
 from .views import _blog
 
 FEED_SIZE = 30
@@ -31,10 +34,16 @@ class LiveEntryFeed(Feed):
         self.feed_type = Atom1Feed if fmt == "atom" else Rss201rev2Feed
 
     def get_object(self, request, slug):
-        return _blog(slug, timezone.now())
+        now = timezone.now()
+        blog = _blog(slug, now)
+        pagecache.add_keys(cache_keys.stream(blog.article_id))
+        pagecache.limit_lifetime(request, ENDED_PAGE_SECONDS if blog.has_ended(now) else RUNNING_PAGE_SECONDS)
+        return blog
 
     def items(self, blog):
-        return LiveEntry.objects.filter(blog=blog).visible().for_stream()[:FEED_SIZE]
+        entries = list(LiveEntry.objects.filter(blog=blog).visible().for_stream()[:FEED_SIZE])
+        cache_keys.show_entry_photos(entries, own_photo=False)  # item_description: the body only
+        return entries
 
     def title(self, blog):
         return f"Live: {blog.article.headline} — {settings.SITE_NAME}"

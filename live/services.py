@@ -22,12 +22,12 @@ from articles import actors, body_media
 from articles.actors import SystemActor
 from articles.models import Article
 from articles.services import follow_live_entry
-from core import pagecache
 from core.sanitize import sanitize_body
 from core.timefmt import machine_datetime, reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
 
+from . import cache_keys
 from .guard import live_service
 from .models import LiveBlog, LiveEntry, LiveEntryByline, LiveEntryPhoto, LiveRecord
 from .text import body_html
@@ -125,15 +125,13 @@ def _record(blog, action, actor, entry=None, snapshot=None) -> LiveRecord:
     )
 
 
-def _purge_listings() -> None:
-    """A blog opening, ending or moving its coverage changes the LIVE badge on listings.
-
-    Purges every page (the targeted keys of issue 16 are not used here yet); entries never call this, see
-    docs/decisions.md "Live blogs".
+def _purge_blog(blog: LiveBlog) -> None:
+    """A blog opening, ending or moving its coverage changes the LIVE badge wherever its story is shown: the story's
+    pages, cards, rails and feeds, hard (live.cache_keys), once the blog index is dropped (so no re-render reads it).
     """
-    transaction.on_commit(pagecache.purge)
     forget_blog_index()  # now (this transaction's own reads) and again once committed (everyone's)
     transaction.on_commit(forget_blog_index)
+    cache_keys.blog_changed(blog.article_id)
 
 
 def forget_blog_index() -> None:
@@ -160,7 +158,7 @@ def open_blog(article, *, actor, coverage_start=None, coverage_end=None, reporte
                                    poll_seconds=max(5, poll_seconds))
     blog.reporters.set(reporters)
     _record(blog, LiveRecord.Action.OPENED, actor, snapshot=_blog_snapshot(blog))
-    _purge_listings()
+    _purge_blog(blog)
     return blog
 
 
@@ -184,7 +182,7 @@ def change_blog(blog: LiveBlog, *, actor, coverage_start, coverage_end, reporter
     blog.save()
     blog.reporters.set(reporters)
     _record(blog, LiveRecord.Action.CHANGED, actor, snapshot=_blog_snapshot(blog))
-    _purge_listings()
+    _purge_blog(blog)
     return blog
 
 
@@ -288,8 +286,10 @@ def post_entry(blog: LiveBlog, *, actor, body: str, headline: str = "", reporter
     _write_body_photos(entry)
     _write_bylines(entry, chosen)
     _record(blog, LiveRecord.Action.SCHEDULED if scheduled else LiveRecord.Action.POSTED, actor, entry=entry)
-    if not scheduled:
-        follow_live_entry(blog.article_id, posted_at)
+    if not scheduled:  # a scheduled entry reaches pages at its instant (follow_due_entries, live.stream)
+        cache_keys.stream_changed(blog.article_id, updated=follow_live_entry(blog.article_id, posted_at))
+    elif pinned:
+        cache_keys.stream_changed(blog.article_id)  # the pin it took from a visible entry
     return entry
 
 
@@ -330,7 +330,8 @@ def edit_entry(entry: LiveEntry, *, actor, expected_version: int | None, body: s
     _write_bylines(current, chosen)
     _record(blog, LiveRecord.Action.EDITED, actor, entry=current)
     if current.posted_at <= now:
-        follow_live_entry(blog.article_id, current.corrected_at or current.posted_at)
+        moved = follow_live_entry(blog.article_id, current.corrected_at or current.posted_at)
+        cache_keys.stream_changed(blog.article_id, updated=moved)
     return current
 
 
@@ -349,6 +350,7 @@ def set_pinned(entry: LiveEntry, pinned: bool, *, actor) -> LiveEntry:
     current.stamp = _visible_stamp(blog, current, now)
     current.save(update_fields=["pinned", "version", "stamp"])
     _record(blog, LiveRecord.Action.PINNED if pinned else LiveRecord.Action.UNPINNED, actor, entry=current)
+    cache_keys.stream_changed(blog.article_id)
     return current
 
 
@@ -363,6 +365,8 @@ def set_key_event(entry: LiveEntry, key_event: bool, *, actor) -> LiveEntry:
     current.stamp = _visible_stamp(blog, current, timezone.now())
     current.save(update_fields=["key_event", "version", "stamp"])
     _record(blog, LiveRecord.Action.KEY_EVENT if key_event else LiveRecord.Action.NOT_KEY_EVENT, actor, entry=current)
+    if not current.is_scheduled():
+        cache_keys.stream_changed(blog.article_id)
     return current
 
 
@@ -380,6 +384,8 @@ def remove_entry(entry: LiveEntry, *, actor) -> LiveEntry:
     current.stamp = _visible_stamp(blog, current, now)
     current.save(update_fields=["removed_at", "pinned", "version", "stamp"])
     _record(blog, LiveRecord.Action.REMOVED, actor, entry=current)
+    if not current.is_scheduled(now):
+        cache_keys.stream_changed(blog.article_id, hard=True)  # taken down: no copy showing it is served again
     return current
 
 
@@ -389,7 +395,8 @@ def follow_due_entries(now: datetime | None = None) -> int:
 
     Run by every scheduler pass (articles.scheduler.register_pass_hook, live.apps). An entry posted now already
     moved it in post_entry; this finds the stories whose latest visible entry is later than their Updated, one
-    query, and moves them forward only (follow_live_entry), so passes racing or repeating change nothing twice.
+    query, and moves them forward only (follow_live_entry), so passes racing or repeating change nothing twice;
+    the pages showing those entries and that Updated are purged (live.cache_keys).
     """
     now = now or timezone.now()
     behind = list(
@@ -400,4 +407,5 @@ def follow_due_entries(now: datetime | None = None) -> int:
     )
     for row in behind:
         follow_live_entry(row["blog__article_id"], row["latest"])
+        cache_keys.stream_changed(row["blog__article_id"], updated=True)
     return len(behind)

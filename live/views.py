@@ -10,6 +10,7 @@ from articles.models import Article
 from core import pagecache
 from core.timefmt import machine_datetime
 
+from . import cache_keys
 from .models import LiveBlog, LiveEntry
 from .stream import (
     ENDED_PAGE_SECONDS,
@@ -50,6 +51,7 @@ def updates(request, slug):
     """
     now = timezone.now()
     blog = _blog(slug, now)
+    pagecache.add_keys(cache_keys.stream(blog.article_id))
     after = stamp_of(request.GET.get("after"))
     latest = latest_stamp(blog, now)
     ended = blog.has_ended(now)
@@ -67,6 +69,7 @@ def updates(request, slug):
         changed = list(query[:CHANGES_PER_ANSWER + 1])
     more = len(changed) > CHANGES_PER_ANSWER
     changed = changed[:CHANGES_PER_ANSWER]
+    cache_keys.show_entry_photos(entry for entry in changed if not entry.removed_at)
     cursor = cursor_of(changed[-1].stamp) if changed else cursor_of(after)
     data = {
         "cursor": str(cursor),

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from core import pagecache, timefmt
 from core.sanitize import plain_text
-from live import index
+from live import cache_keys, index
 from live.models import LiveBlog, LiveEntry
 from live.stream import (
     ENDED_PAGE_SECONDS,
@@ -125,6 +125,8 @@ def live_blog(context, article):
     request = context.get("request")
     now = timezone.now()
     shown = blog_page(blog, request.GET.get("page") if request else None, now)
+    pagecache.add_keys(cache_keys.stream(article.pk))
+    cache_keys.show_entry_photos([*shown.entries, *([shown.pinned] if shown.pinned else [])])
     if request is not None:
         pagecache.limit_lifetime(request, ENDED_PAGE_SECONDS if shown.ended else RUNNING_PAGE_SECONDS)
     return {
