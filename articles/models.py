@@ -333,6 +333,35 @@ class BodyPhoto(GuardedModel):
         return f"{self.photo} in the body of {self.article}"
 
 
+class RelatedList(GuardedModel):
+    """That a story's related stories (RelatedStory rows) were computed, and from what: its own status, instants,
+    section and tags (articles.related.inputs_of). Written by articles.related when one of them changes."""
+
+    story = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="related_list")
+    inputs = models.TextField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Related stories of #{self.story_id}"
+
+
+class RelatedStory(GuardedModel):
+    """One of a story's related stories, ranked (articles.related): computed when stories change, read by pages in
+    one query, each filtered by what readers may see at that moment."""
+
+    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_in")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["story", "position"]
+        constraints = [models.UniqueConstraint(fields=["story", "related"], name="one_row_per_related_story")]
+        indexes = [models.Index(fields=["related"], name="related_story_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.related_id} related to #{self.story_id}"
+
+
 class Revision(GuardedModel):
     """A full snapshot of what readers see of a story, kept on every save."""
 
