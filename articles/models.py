@@ -111,20 +111,42 @@ class ArticleQuerySet(GuardedQuerySet):
             current = _next_period(current, kind)
         return periods if order == "ASC" else periods[::-1]
 
-    def for_listing(self):
-        """Everything a story card needs, in a fixed number of queries (the hero's renditions: one)."""
+    # Set by for_page(): after the prefetches, the renditions of every hero and body photo in one query.
+    _photo_renditions = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._photo_renditions = self._photo_renditions
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._photo_renditions and self._iterable_class is models.query.ModelIterable:
+            photos = [
+                photo for article in self._result_cache
+                for photo in (article.hero_photo, *(link.photo for link in article.body_photo_links.all())) if photo
+            ]
+            models.prefetch_related_objects(photos, "renditions")
+
+    def _card_fields(self):
         return self.select_related("section", "hero_photo__credit").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("reporter")),
-            "hero_photo__renditions",
         ).order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """Everything a story card needs, in a fixed number of queries (the hero's renditions: one)."""
+        return self._card_fields().prefetch_related("hero_photo__renditions")
 
     def for_page(self):
         """The story page: the card's needs plus tags, the inline photos with their credits, and the photos placed
-        in the body with credits and renditions (two queries however many there are)."""
-        return self.for_listing().with_body_photos().prefetch_related(
+        in the body with credits; the renditions of the hero and the body's photos in one query."""
+        clone = self._card_fields().prefetch_related(
+            models.Prefetch("body_photo_links", queryset=BodyPhoto.objects.select_related("photo__credit")),
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
         )
+        clone._photo_renditions = True
+        return clone
 
     def with_body_photos(self):
         """The photos each body places, with credits and renditions: two queries however many there are."""

@@ -54,6 +54,25 @@ def most_recent(article: Article, *, now=None, limit: int = MOST_RECENT_LIMIT) -
     return list(stories.order_by("-published_at", "-id")[:limit])
 
 
+def rails(article: Article, *, now=None) -> tuple[list[Article], list[Article]]:
+    """(related_stories, most_recent) in one query for both, plus the cards' two prefetches.
+
+    The rows are the visible kept related stories and the MOST_RECENT_LIMIT newest live stories; the newest of
+    those rows are the newest live stories (no other row is newer), so both rails come out of the same rows.
+    """
+    now = now or timezone.now()
+    live = Article.objects.live(now).exclude(pk=article.pk)
+    newest = live.order_by("-published_at", "-id").values("pk")[:MOST_RECENT_LIMIT]
+    kept = RelatedStory.objects.filter(story_id=article.pk)
+    position = kept.filter(related_id=OuterRef("pk")).values("position")[:1]
+    rows = list(
+        live.filter(Q(pk__in=kept.values("related_id")) | Q(pk__in=newest))
+        .annotate(related_position=Subquery(position)).for_listing()
+    )  # newest first (for_listing's order)
+    related = sorted((row for row in rows if row.related_position is not None), key=lambda row: row.related_position)
+    return related[:RELATED_LIMIT], rows[:MOST_RECENT_LIMIT]
+
+
 # ----------------------------------------------------------------------------------------------- computing
 
 @dataclass(frozen=True)
