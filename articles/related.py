@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -134,16 +135,27 @@ def rank(rows: list[tuple[int, int]]) -> list[int]:
     return [pk for pk, _ in sorted(rows, key=lambda row: -row[1])][:STORED]
 
 
-def _refresh(ids, now: datetime) -> dict[int, list[int]]:
-    """Compute and keep the lists of these stories; purge (after commit) the rails of those whose list changed.
-    Returns each story's candidate window (ids, newest first)."""
+# The PostgreSQL advisory lock every change of kept lists takes until its transaction ends ("RELA").
+LOCK_ID = 0x52454C41
+
+
+def _serialize() -> None:
+    """One change of kept lists at a time: a change reads which stories are its neighbours, then their lists, only
+    once the changes before it have committed, so two desks publishing at once cannot each miss the other's story.
+    SQLite serializes every writing transaction already (BEGIN IMMEDIATE, settings)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+
+
+def _refresh(ids, now: datetime) -> None:
+    """Compute and keep the lists of these stories; purge (after commit) the rails of those whose list changed."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    _serialize()
     inputs = inputs_of(ids)
-    if not inputs:
-        return {}
-    windows, lists = {}, {}
-    for pk, story_inputs in inputs.items():
-        rows = candidates(pk, story_inputs, now)
-        windows[pk], lists[pk] = [row[0] for row in rows], rank(rows)
+    lists = {pk: rank(candidates(pk, story_inputs, now)) for pk, story_inputs in inputs.items()}
     kept: dict[int, list[int]] = {}
     for story_id, related_id in RelatedStory.objects.filter(story_id__in=list(inputs)).order_by(
         "story_id", "position"
@@ -162,28 +174,27 @@ def _refresh(ids, now: datetime) -> dict[int, list[int]]:
         [RelatedList(story_id=pk, inputs=story_inputs.text(), computed_at=now) for pk, story_inputs in inputs.items()],
         update_conflicts=True, unique_fields=["story"], update_fields=["inputs", "computed_at"],
     )
-    return windows
 
 
 @story_service
 def story_changed_here(article_id: int) -> None:
-    """A service changed this story (called inside its transaction, by audit.announce): if what its related list
-    is computed from moved, compute it again, and the lists of the stories it may enter or leave."""
+    """A service changed this story (called inside its transaction, by audit.announce): if what its related list is
+    computed from moved, compute it again, and the lists of the stories it may enter or leave."""
     now = timezone.now()
     inputs = inputs_of([article_id]).get(article_id)
     if inputs is None:
         return
     if RelatedList.objects.filter(story_id=article_id, inputs=inputs.text()).exists():
         return
-    window = _refresh([article_id], now)[article_id]
+    _serialize()  # before its neighbours are read
+    rows = candidates(article_id, inputs, now)
     holders = (
-        RelatedStory.objects.filter(related_id=article_id).order_by("-story__published_at", "-story_id")
-        .values_list("story_id", flat=True)[:HOLDERS]
+        RelatedStory.objects.filter(related_id=article_id).exclude(story__status=Article.Status.TRASHED)
+        .order_by("-story__published_at", "-story_id").values_list("story_id", flat=True)[:HOLDERS]
     )
-    others = set(holders) | (set(window) if inputs.is_candidate(now) else set())
+    others = set(holders) | ({pk for pk, _ in rows} if inputs.is_candidate(now) else set())
     others.discard(article_id)
-    if others:
-        _refresh(sorted(others), now)
+    _refresh([article_id, *others], now)
 
 
 @story_service
