@@ -22,8 +22,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -115,19 +114,31 @@ def inputs_of(ids) -> dict[int, Inputs]:
 
 def candidates(story_id: int, inputs: Inputs, now: datetime) -> list[tuple[int, int]]:
     """(id, tags shared) of the newest CANDIDATES published, unexpired stories sharing a tag or the section, newest
-    first (one query; a tag count per row, by index)."""
-    tagged = TaggedItem.objects.filter(content_type=_content_type(), object_id=OuterRef("pk"), tag_id__in=inputs.tag_ids)
-    shared = tagged.order_by().annotate(n=Func("id", function="COUNT")).values("n")
-    rows = (
-        Article.objects.filter(status=Article.Status.PUBLISHED)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exclude(pk=story_id)
-        .filter(Q(section_id=inputs.section_id) | Exists(tagged))
-        .annotate(shared=Coalesce(Subquery(shared, output_field=IntegerField()), 0))
-        .order_by("-published_at", "-id")
-        .values_list("pk", "shared")[:CANDIDATES]
+    first: one query, a tag count per row by index. Written as SQL: a change runs it once per neighbour (up to
+    about 120 times), and building the same ORM query each time cost 1.5 ms of CPU against the query's 0.1 ms."""
+    article, tagged = Article._meta.db_table, TaggedItem._meta.db_table
+    params: list = []
+    if inputs.tag_ids:
+        marks = ", ".join(["%s"] * len(inputs.tag_ids))
+        match = f"t.content_type_id = %s AND t.object_id = a.id AND t.tag_id IN ({marks})"
+        shared = f"(SELECT COUNT(*) FROM {tagged} t WHERE {match})"
+        params += [_content_type().pk, *inputs.tag_ids]
+        sharing = f"OR EXISTS (SELECT 1 FROM {tagged} t WHERE {match})"
+    else:
+        shared, sharing = "0", ""
+    sql = (
+        f"SELECT a.id, {shared} FROM {article} a"
+        f" WHERE a.status = %s AND (a.expires_at IS NULL OR a.expires_at > %s) AND a.id <> %s"
+        f" AND (a.section_id = %s {sharing})"
+        f" ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
     )
-    return list(rows)
+    params += [Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now), story_id, inputs.section_id]
+    if inputs.tag_ids:
+        params += [_content_type().pk, *inputs.tag_ids]
+    params.append(CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, count) for pk, count in cursor.fetchall()]
 
 
 def rank(rows: list[tuple[int, int]]) -> list[int]:
@@ -190,7 +201,7 @@ def story_changed_here(article_id: int) -> None:
     rows = candidates(article_id, inputs, now)
     holders = (
         RelatedStory.objects.filter(related_id=article_id).exclude(story__status=Article.Status.TRASHED)
-        .order_by("-story__published_at", "-story_id").values_list("story_id", flat=True)[:HOLDERS]
+        .order_by(F("story__published_at").desc(nulls_last=True), "-story_id").values_list("story_id", flat=True)[:HOLDERS]
     )
     others = set(holders) | ({pk for pk, _ in rows} if inputs.is_candidate(now) else set())
     others.discard(article_id)

@@ -163,3 +163,34 @@ def test_fill_related_computes_lists_for_stories_made_without_the_services():
     out = StringIO()
     call_command("fill_related", stdout=out, stderr=StringIO())
     assert "of 0 stories" in out.getvalue()  # only those never computed, unless --all
+
+
+def test_the_candidate_query_is_the_orm_query_it_replaces():
+    """related.candidates() is SQL for speed; the same question asked through the ORM gives the same rows."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count, Exists, OuterRef, Q
+    from taggit.models import TaggedItem
+
+    tags = ["rain", "delhi", "traffic", "cricket"]
+    for i in range(12):
+        story = publish_story(headline=f"S{i}", tags=tags[i % 4: i % 4 + (i % 3)], section_slug=["india", "world"][i % 2],
+                              at=ago(i) if i % 5 else NOW + timedelta(hours=i))
+        if i % 4 == 3:
+            change_story(story, expires_at=ago(0.5))
+    story = make_story(headline="Asking", tags=["rain", "delhi"], section_slug="india")
+    inputs = related.inputs_of([story.pk])[story.pk]
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk"), tag_id__in=inputs.tag_ids)
+    expected = list(
+        Article.objects.filter(status="published").filter(Q(expires_at__isnull=True) | Q(expires_at__gt=NOW))
+        .exclude(pk=story.pk).filter(Q(section_id=inputs.section_id) | Exists(tagged))
+        .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=inputs.tag_ids)))
+        .order_by("-published_at", "-id").values_list("pk", "shared")
+    )
+    assert related.candidates(story.pk, inputs, NOW) == expected
+    assert any(shared == 2 for _, shared in expected) and any(shared == 0 for _, shared in expected)
+    untagged = make_story(headline="No tags", section_slug="world")
+    plain = related.candidates(untagged.pk, related.inputs_of([untagged.pk])[untagged.pk], NOW)
+    world = Article.objects.filter(status="published", section__slug="world").filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=NOW)).order_by("-published_at", "-id")
+    assert plain == [(pk, 0) for pk in world.values_list("pk", flat=True)] and plain
