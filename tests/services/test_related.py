@@ -194,3 +194,15 @@ def test_the_candidate_query_is_the_orm_query_it_replaces():
     world = Article.objects.filter(status="published", section__slug="world").filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=NOW)).order_by("-published_at", "-id")
     assert plain == [(pk, 0) for pk in world.values_list("pk", flat=True)] and plain
+
+
+def test_a_scheduled_update_that_changes_tags_moves_the_story_between_lists_when_it_is_applied():
+    rain = publish_story(headline="Rain story", tags=["rain"], section_slug="world", at=ago(10))
+    cricket = publish_story(headline="Cricket story", tags=["cricket"], section_slug="sports", at=ago(9))
+    story = publish_story(headline="Updated later", tags=["rain"], section_slug="india", at=ago(1))
+    snap = dict(services.snapshot(Article.objects.get(pk=story.pk)), tags=["cricket"])
+    services.queue_update(story, snap, go_live_at=NOW + timedelta(hours=1), actor=services.COMMAND)
+    assert (kept(rain), kept(cricket)) == (["Updated later"], [])  # queued, not yet applied
+    with time_machine.travel(NOW + timedelta(hours=1, minutes=1), tick=False):
+        assert scheduler.apply_due_updates() == 1
+    assert (kept(rain), kept(cricket)) == ([], ["Updated later"])
