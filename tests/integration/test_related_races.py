@@ -21,7 +21,7 @@ pytestmark = [
 ROUNDS = 6
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publishing_two_stories_with_shared_neighbours_at_once_fails_neither():
     reporter = make_reporter()
     neighbours = [
