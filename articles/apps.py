@@ -25,9 +25,10 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from core import pagecache
 
-        from . import cache_keys, photo_uses, signals  # noqa: F401
+        from . import cache_keys, photo_uses, related, scheduler, signals  # noqa: F401
 
         cache_keys.register()
+        scheduler.register_pass_hook(related.drop_expired)  # expired stories leave the related lists holding them
 
         # The page cache cuts a page's lifetime to this instant; core asks through its hook, never imports us.
         pagecache.register_next_instant(next_visibility_change)

@@ -2,7 +2,8 @@
 
 Keys: story:<id> (the story, and every card or rail line showing it), section:<id>, reporter:<id>, tag:<id> (the
 thing itself: its name on cards, bylines, its page), section:<id>:stories, reporter:<id>:stories,
-tag:<id>:stories (which stories its listing, its feed and the related stories of its stories show), photo:<id>,
+tag:<id>:stories (which stories its listing and its feed show), related:<id> (which stories the story's kept
+related list holds: purged by articles.related when it computes a different list), photo:<id>,
 listing:home (the home page's and the site feed's stories), listing:recent (the "Most recent" rail on every story
 page), nav, sitemap. Apps above articles add keys of their own to a story's page, export and feed items
 (`register_story_keys`: live adds live:<id> to a live blog's story), so articles imports none of them.
@@ -91,9 +92,9 @@ def page_keys(article: Article) -> set[str]:
     return keys | _more_keys(article)
 
 
-def related_sources(article: Article) -> set[str]:
-    """What a story's related stories come from: the newest of its section and of its tags."""
-    return {stories_of(section(article.section_id))} | {stories_of(tag(t.pk)) for t in article.tags.all()}
+def related(pk) -> str:
+    """The story's kept related list (articles.related), not the stories on it (their cards carry story:<id>)."""
+    return f"related:{pk}"
 
 
 def page_keys_of_feed_item(article: Article) -> set[str]:

@@ -2,7 +2,8 @@
 
 Service functions are decorated with `@story_service`, which marks the running code as inside the services
 (a context variable, so threads and asyncio tasks each have their own). The guarded models (Article, Byline,
-ArticlePhoto, BodyPhoto, Revision, ScheduledUpdate, AuditEntry, ArticleSlug) refuse, outside that mark:
+ArticlePhoto, BodyPhoto, Revision, ScheduledUpdate, AuditEntry, ArticleSlug, PreviewLink, RelatedList,
+RelatedStory) refuse, outside that mark:
 
 - `Model.save()` (and so `Manager.create`, `get_or_create`, `update_or_create`, related managers' `create`),
 - `Model.delete()`,

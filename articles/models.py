@@ -111,20 +111,42 @@ class ArticleQuerySet(GuardedQuerySet):
             current = _next_period(current, kind)
         return periods if order == "ASC" else periods[::-1]
 
-    def for_listing(self):
-        """Everything a story card needs, in a fixed number of queries (the hero's renditions: one)."""
+    # Set by for_page(): after the prefetches, the renditions of every hero and body photo in one query.
+    _photo_renditions = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._photo_renditions = self._photo_renditions
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._photo_renditions and self._iterable_class is models.query.ModelIterable:
+            photos = [
+                photo for article in self._result_cache
+                for photo in (article.hero_photo, *(link.photo for link in article.body_photo_links.all())) if photo
+            ]
+            models.prefetch_related_objects(photos, "renditions")
+
+    def _card_fields(self):
         return self.select_related("section", "hero_photo__credit").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("reporter")),
-            "hero_photo__renditions",
         ).order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """Everything a story card needs, in a fixed number of queries (the hero's renditions: one)."""
+        return self._card_fields().prefetch_related("hero_photo__renditions")
 
     def for_page(self):
         """The story page: the card's needs plus tags, the inline photos with their credits, and the photos placed
-        in the body with credits and renditions (two queries however many there are)."""
-        return self.for_listing().with_body_photos().prefetch_related(
+        in the body with credits; the renditions of the hero and the body's photos in one query."""
+        clone = self._card_fields().prefetch_related(
+            models.Prefetch("body_photo_links", queryset=BodyPhoto.objects.select_related("photo__credit")),
             "tags",
             models.Prefetch("inline_photos", queryset=ArticlePhoto.objects.select_related("photo__credit")),
         )
+        clone._photo_renditions = True
+        return clone
 
     def with_body_photos(self):
         """The photos each body places, with credits and renditions: two queries however many there are."""
@@ -331,6 +353,35 @@ class BodyPhoto(GuardedModel):
 
     def __str__(self) -> str:
         return f"{self.photo} in the body of {self.article}"
+
+
+class RelatedList(GuardedModel):
+    """That a story's related stories (RelatedStory rows) were computed, and from what: its own status, instants,
+    section and tags (articles.related.inputs_of). Written by articles.related when one of them changes."""
+
+    story = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="related_list")
+    inputs = models.TextField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Related stories of #{self.story_id}"
+
+
+class RelatedStory(GuardedModel):
+    """One of a story's related stories, ranked (articles.related): computed when stories change, read by pages in
+    one query, each filtered by what readers may see at that moment."""
+
+    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_in")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["story", "position"]
+        constraints = [models.UniqueConstraint(fields=["story", "related"], name="one_row_per_related_story")]
+        indexes = [models.Index(fields=["related"], name="related_story_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.related_id} related to #{self.story_id}"
 
 
 class Revision(GuardedModel):

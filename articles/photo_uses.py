@@ -16,7 +16,7 @@ def _record(article_ids, action: str, changes: dict, user) -> None:
     actor = actors.require_actor(user)
     for article in Article.objects.filter(pk__in=article_ids).order_by("pk"):
         record_audit(article, action, actor, changes)
-        announce(article.pk, action)
+        announce(article.pk, action, inputs_may_change=False)
 
 
 @story_service

@@ -1,56 +1,230 @@
-"""What to read next under a story: related stories and the "Most recent" rail.
+"""What to read next under a story: related stories, computed when stories change, and the "Most recent" rail.
 
-Related: live stories sharing the most tags with this one (ties: newest first), then the newest
-live stories of the same section; never the story itself; up to 4.
-Most recent: the 5 newest live stories other than this one.
+Related: stories sharing the most tags with this one (ties: newest first), then the newest of the same section;
+never the story itself. They are ranked among the CANDIDATES newest published, unexpired stories sharing a tag or
+the section (scheduled ones included: kept in the list, shown from their instant), and the first STORED are kept
+as RelatedStory rows. A page reads them in one query (with the cards' prefetches), keeps those readers may see at
+that moment and shows the first RELATED_LIMIT: a story unpublished, expired or not yet live is never shown.
 
-The cost is fixed whatever the number of tags or stories: one query for the newest candidates
-(it walks the published_at index and stops after CANDIDATES), one for the cards plus their
-prefetches (bylines, the hero's renditions), and one for the rail. Ranking happens among the
-newest candidates, so an old story sharing more tags can lose to recent ones: right for news. The story's own tags come from the page's prefetch
-(Article.objects.for_page()).
+When lists are computed (docs/decisions.md, "Related stories computed when stories change"): every service call
+that announces a change (audit.announce) asks `story_changed_here`, inside its transaction. If the story's own
+inputs (status, publication and expiry instants, section, tags; `inputs_of`) are what its list was computed from,
+nothing is done. Otherwise its list is computed again, and so are the lists of the stories it may enter or leave:
+those whose list holds it (at most HOLDERS, newest first) and, while it is itself a candidate, the stories of its
+own candidate window. Older stories of the same section or tags keep their lists: the work per change is bounded.
+A story that expires leaves the lists holding it at the next scheduler pass (`drop_expired`); until then pages
+skip it. `fill_related` (management command) computes every list, for stories made without the services.
+
+Most recent: the 5 newest live stories other than this one (read when the rail is rendered).
 """
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 from taggit.models import TaggedItem
 
-from .models import Article
+from core import pagecache
+
+from . import actors, cache_keys
+from .guard import story_service
+from .models import Article, RelatedList, RelatedStory
 
 RELATED_LIMIT = 4
 MOST_RECENT_LIMIT = 5
-
-
-def _tag_ids(article: Article) -> list[int]:
-    return [tag.pk for tag in article.tags.all()]  # prefetched by for_page(): no query
-
-
-# How many of the newest candidates (stories sharing a tag, or in the same section) are ranked.
-# The query walks the published_at index and stops there, so its cost stays flat as the archive grows.
+# How many of the newest candidates are ranked: the query walks the published_at index and stops there, so its
+# cost stays flat as the archive grows. An old story sharing more tags can lose to recent ones: right for news.
 CANDIDATES = 60
+STORED = 8  # kept per story: room for a few that readers may not see (scheduled, expired since) in front of four
+HOLDERS = 60  # at most this many stories holding a changed story have their lists computed again
 
+
+# ------------------------------------------------------------------------------------------------- reading
 
 def related_stories(article: Article, *, now=None, limit: int = RELATED_LIMIT) -> list[Article]:
-    tag_ids = _tag_ids(article)
-    # One row per candidate story; `shared` counts its tags in common, looked up by index per row.
-    tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk"), tag_id__in=tag_ids
-    )
-    shared = tagged.order_by().annotate(n=Func("id", function="COUNT")).values("n")
-    candidates = (
-        Article.objects.live(now)
-        .exclude(pk=article.pk)
-        .filter(Q(section_id=article.section_id) | Exists(tagged))
-        .annotate(shared=Coalesce(Subquery(shared, output_field=IntegerField()), 0))
-        .order_by("-published_at", "-id")
-        .values_list("pk", "shared")[:CANDIDATES]
-    )
-    # Already newest first: a stable sort on shared tags keeps newest-first among equals.
-    ranked = [pk for pk, _ in sorted(candidates, key=lambda row: -row[1])][:limit]
-    cards = {story.pk: story for story in Article.objects.filter(pk__in=ranked).for_listing()}
-    return [cards[pk] for pk in ranked if pk in cards]
+    """The story's kept related stories that readers may see now, in rank order, as cards (for_listing())."""
+    visible = Article.objects.live(now).filter(related_in__story_id=article.pk).for_listing()
+    return list(visible.order_by("related_in__position")[:limit])
 
 
 def most_recent(article: Article, *, now=None, limit: int = MOST_RECENT_LIMIT) -> list[Article]:
     stories = Article.objects.live(now).exclude(pk=article.pk).select_related("section")
     return list(stories.order_by("-published_at", "-id")[:limit])
+
+
+def rails(article: Article, *, now=None) -> tuple[list[Article], list[Article]]:
+    """(related_stories, most_recent) in one query for both, plus the cards' two prefetches.
+
+    The rows are the visible kept related stories and the MOST_RECENT_LIMIT newest live stories; the newest of
+    those rows are the newest live stories (no other row is newer), so both rails come out of the same rows.
+    """
+    now = now or timezone.now()
+    live = Article.objects.live(now).exclude(pk=article.pk)
+    newest = live.order_by("-published_at", "-id").values("pk")[:MOST_RECENT_LIMIT]
+    kept = RelatedStory.objects.filter(story_id=article.pk)
+    position = kept.filter(related_id=OuterRef("pk")).values("position")[:1]
+    rows = list(
+        live.filter(Q(pk__in=kept.values("related_id")) | Q(pk__in=newest))
+        .annotate(related_position=Subquery(position)).for_listing()
+    )  # newest first (for_listing's order)
+    related = sorted((row for row in rows if row.related_position is not None), key=lambda row: row.related_position)
+    return related[:RELATED_LIMIT], rows[:MOST_RECENT_LIMIT]
+
+
+# ----------------------------------------------------------------------------------------------- computing
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a story's related list is computed from, and what decides whether it is a candidate for others."""
+
+    status: str
+    published_at: datetime | None
+    expires_at: datetime | None
+    section_id: int
+    tag_ids: tuple[int, ...]
+
+    def text(self) -> str:
+        instants = (i.isoformat() if i else "" for i in (self.published_at, self.expires_at))
+        return "|".join([self.status, *instants, str(self.section_id), ",".join(map(str, self.tag_ids))])
+
+    def is_candidate(self, now: datetime) -> bool:
+        return self.status == Article.Status.PUBLISHED and not (self.expires_at and self.expires_at <= now)
+
+
+def _content_type():
+    return ContentType.objects.get_for_model(Article)
+
+
+def inputs_of(ids) -> dict[int, Inputs]:
+    """The inputs of these stories (two queries however many)."""
+    ids = list(ids)
+    tags: dict[int, list[int]] = {}
+    for object_id, tag_id in TaggedItem.objects.filter(content_type=_content_type(), object_id__in=ids).values_list(
+        "object_id", "tag_id"
+    ):
+        tags.setdefault(object_id, []).append(tag_id)
+    rows = Article.objects.filter(pk__in=ids).values_list("pk", "status", "published_at", "expires_at", "section_id")
+    return {
+        pk: Inputs(status, published_at, expires_at, section_id, tuple(sorted(tags.get(pk, ()))))
+        for pk, status, published_at, expires_at, section_id in rows
+    }
+
+
+def candidates(story_id: int, inputs: Inputs, now: datetime) -> list[tuple[int, int]]:
+    """(id, tags shared) of the newest CANDIDATES published, unexpired stories sharing a tag or the section, newest
+    first: one query, a tag count per row by index. Written as SQL: a change runs it once per neighbour (up to
+    about 120 times), and building the same query through the ORM cost about 1.2 ms more CPU each time."""
+    article, tagged = Article._meta.db_table, TaggedItem._meta.db_table
+    params: list = []
+    if inputs.tag_ids:
+        marks = ", ".join(["%s"] * len(inputs.tag_ids))
+        match = f"t.content_type_id = %s AND t.object_id = a.id AND t.tag_id IN ({marks})"
+        shared = f"(SELECT COUNT(*) FROM {tagged} t WHERE {match})"
+        params += [_content_type().pk, *inputs.tag_ids]
+        sharing = f"OR EXISTS (SELECT 1 FROM {tagged} t WHERE {match})"
+    else:
+        shared, sharing = "0", ""
+    sql = (
+        f"SELECT a.id, {shared} FROM {article} a"
+        f" WHERE a.status = %s AND (a.expires_at IS NULL OR a.expires_at > %s) AND a.id <> %s"
+        f" AND (a.section_id = %s {sharing})"
+        f" ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
+    )
+    params += [Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now), story_id, inputs.section_id]
+    if inputs.tag_ids:
+        params += [_content_type().pk, *inputs.tag_ids]
+    params.append(CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, count) for pk, count in cursor.fetchall()]
+
+
+def rank(rows: list[tuple[int, int]]) -> list[int]:
+    """Most tags shared first; the rows come newest first, and a stable sort keeps that order among equals."""
+    return [pk for pk, _ in sorted(rows, key=lambda row: -row[1])][:STORED]
+
+
+# The PostgreSQL advisory lock every change of kept lists takes until its transaction ends ("RELA").
+LOCK_ID = 0x52454C41
+
+
+def _serialize() -> None:
+    """One change of kept lists at a time: a change reads which stories are its neighbours, then their lists, only
+    once the changes before it have committed, so two desks publishing at once cannot each miss the other's story.
+    SQLite serializes every writing transaction already (BEGIN IMMEDIATE, settings)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+
+
+def _refresh(ids, now: datetime) -> None:
+    """Compute and keep the lists of these stories; purge (after commit) the rails of those whose list changed."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    _serialize()
+    inputs = inputs_of(ids)
+    lists = {pk: rank(candidates(pk, story_inputs, now)) for pk, story_inputs in inputs.items()}
+    kept: dict[int, list[int]] = {}
+    for story_id, related_id in RelatedStory.objects.filter(story_id__in=list(inputs)).order_by(
+        "story_id", "position"
+    ).values_list("story_id", "related_id"):
+        kept.setdefault(story_id, []).append(related_id)
+    changed = [pk for pk in inputs if kept.get(pk, []) != lists[pk]]
+    if changed:
+        RelatedStory.objects.filter(story_id__in=changed).delete()
+        RelatedStory.objects.bulk_create(
+            RelatedStory(story_id=pk, related_id=related_id, position=position)
+            for pk in changed
+            for position, related_id in enumerate(lists[pk])
+        )
+        pagecache.purge_after_commit([cache_keys.related(pk) for pk in changed])
+    RelatedList.objects.bulk_create(
+        [RelatedList(story_id=pk, inputs=story_inputs.text(), computed_at=now) for pk, story_inputs in inputs.items()],
+        update_conflicts=True, unique_fields=["story"], update_fields=["inputs", "computed_at"],
+    )
+
+
+@story_service
+def story_changed_here(article_id: int) -> None:
+    """A service changed this story (called inside its transaction, by audit.announce): if what its related list is
+    computed from moved, compute it again, and the lists of the stories it may enter or leave."""
+    now = timezone.now()
+    inputs = inputs_of([article_id]).get(article_id)
+    if inputs is None:
+        return
+    if RelatedList.objects.filter(story_id=article_id, inputs=inputs.text()).exists():
+        return
+    _serialize()  # before its neighbours are read
+    rows = candidates(article_id, inputs, now)
+    holders = (
+        RelatedStory.objects.filter(related_id=article_id).exclude(story__status=Article.Status.TRASHED)
+        .order_by(F("story__published_at").desc(nulls_last=True), "-story_id").values_list("story_id", flat=True)[:HOLDERS]
+    )
+    others = set(holders) | ({pk for pk, _ in rows} if inputs.is_candidate(now) else set())
+    others.discard(article_id)
+    _refresh([article_id, *others], now)
+
+
+@story_service
+def refresh(ids, *, actor, now: datetime | None = None) -> None:
+    """Compute the related lists of these stories again (fill_related, the scheduler's pass)."""
+    actors.require_actor(actor)
+    _refresh(list(ids), now or timezone.now())
+
+
+EXPIRED_PER_PASS = 200
+
+
+def drop_expired(now: datetime) -> None:
+    """Scheduler pass hook: stories whose list holds an expired story get a list without it (a bounded batch per
+    pass; pages skip expired stories meanwhile)."""
+    holders = (
+        RelatedStory.objects.filter(related__expires_at__lte=now).order_by("story_id").values_list("story_id", flat=True)
+        .distinct()[:EXPIRED_PER_PASS]
+    )
+    ids = list(holders)
+    if ids:
+        refresh(ids, actor=actors.SCHEDULER, now=now)

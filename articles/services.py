@@ -334,7 +334,7 @@ def _check_update(article: Article, go_live_at: datetime, snap: dict, actor) -> 
 @transaction.atomic
 def queue_update(article: Article, snap: dict, *, go_live_at: datetime, actor, note: str = ""):
     _check_update(article, go_live_at, snap, actor)
-    announce(article.pk, "update-queued")
+    announce(article.pk, "update-queued", inputs_may_change=False)
     record_audit(article, "update queued", actor, {"go live": (None, go_live_at)}, note=note)
     return ScheduledUpdate.objects.create(
         article=article, snapshot=snap, go_live_at=go_live_at, created_by=actors.user_of(actor), note=note[:250]
@@ -366,7 +366,7 @@ def edit_update(update, snap: dict, *, go_live_at: datetime, actor, note: str | 
     update.failed_attempts, update.last_error, update.last_failed_at, update.retry_at = 0, "", None, None
     update.save()
     record_audit(update.article, "update edited", actor, {"go live": (before, go_live_at)} if before != go_live_at else {})
-    announce(update.article_id, "update-queued")
+    announce(update.article_id, "update-queued", inputs_may_change=False)
     return update
 
 
@@ -379,7 +379,7 @@ def cancel_update(update, *, actor):
         update.cancelled_at = timezone.now()
         update.save(update_fields=["cancelled_at"])
         record_audit(update.article, "update cancelled", actor, {"go live": (update.go_live_at, None)})
-        announce(update.article_id, "update-cancelled")
+        announce(update.article_id, "update-cancelled", inputs_may_change=False)
     return update
 
 

@@ -18,7 +18,7 @@ from .body_media import render_blocks
 from .cards import cards
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import page_of
-from .related import most_recent, related_stories
+from .related import rails
 
 
 def _page(request, queryset):
@@ -202,9 +202,9 @@ def _story_context(article, preview=False) -> dict:
 
 def render_rails(article) -> str:
     """Related stories and the "Most recent" rail, rendered; named by what they come from and what they show."""
-    related, recent = related_stories(article), most_recent(article)
+    related, recent = rails(article)
     cache_keys.show(
-        cache_keys.RECENT, cache_keys.card_keys(related), cache_keys.related_sources(article),
+        cache_keys.RECENT, cache_keys.card_keys(related), cache_keys.related(article.pk),
         *(key for story in recent for key in (cache_keys.story(story.pk), cache_keys.section(story.section_id))),
     )
     return render_to_string("articles/_related.html", {"related": related, "most_recent": recent})

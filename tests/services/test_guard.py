@@ -14,12 +14,17 @@ from articles.models import (
     BodyPhoto,
     Byline,
     PreviewLink,
+    RelatedList,
+    RelatedStory,
     Revision,
     ScheduledUpdate,
 )
-from tests.factories import make_photo, make_reporter, publish_story
+from tests.factories import make_photo, make_reporter, publish_story, test_setup_writes
 
-GUARDED = [Article, Byline, ArticlePhoto, BodyPhoto, ScheduledUpdate, Revision, AuditEntry, ArticleSlug, PreviewLink]
+GUARDED = [
+    Article, Byline, ArticlePhoto, BodyPhoto, ScheduledUpdate, Revision, AuditEntry, ArticleSlug, PreviewLink,
+    RelatedList, RelatedStory,
+]
 
 
 def test_the_guarded_models_are_exactly_these():
@@ -32,7 +37,11 @@ def test_the_guarded_models_are_exactly_these():
 def rows(db):
     """One row of each guarded model, made through the services."""
     photo = make_photo()
-    story = publish_story(photos=[photo], reporters=[make_reporter()])
+    story = publish_story(photos=[photo], reporters=[make_reporter()], tags=["guarded"])
+    publish_story(headline="Its related story", tags=["guarded"])  # kept in the story's related list
+    spare = publish_story(headline="Spare story", section_slug="sports")  # for copies of the related rows
+    with test_setup_writes():
+        RelatedList.objects.filter(story=spare).delete()
     update = services.queue_update(
         story, services.snapshot(story), go_live_at=timezone.now() + timezone.timedelta(days=1), actor=services.COMMAND
     )
@@ -48,6 +57,7 @@ def rows(db):
         BodyPhoto: story.body_photo_links.get(),
         ScheduledUpdate: update, Revision: story.revisions.first(), AuditEntry: AuditEntry.objects.first(),
         ArticleSlug: story.old_slugs.get(),
+        RelatedList: story.related_list, RelatedStory: story.related_rows.get(),
     }
 
 
@@ -62,6 +72,10 @@ def new_like(row):
         copy.slug = "another-old-slug"
     if isinstance(copy, Byline):
         copy.reporter = make_reporter("Second Reporter")
+    if isinstance(copy, RelatedList):
+        copy.story = Article.objects.get(headline="Spare story")
+    if isinstance(copy, RelatedStory):
+        copy.related = Article.objects.get(headline="Spare story")
     if isinstance(copy, (ArticlePhoto, BodyPhoto)):
         copy.photo = make_photo(credit="PTI", name="second.jpg")
     return copy
@@ -70,7 +84,8 @@ def new_like(row):
 def writes(model, row):
     """Every way Django writes rows, as (name, callable)."""
     first_field = "note" if model in (Revision, ScheduledUpdate, AuditEntry, PreviewLink) else (
-        "position" if model in (Byline, ArticlePhoto, BodyPhoto) else ("headline" if model is Article else "slug"))
+        "position" if model in (Byline, ArticlePhoto, BodyPhoto, RelatedStory) else (
+            "headline" if model is Article else ("inputs" if model is RelatedList else "slug")))
     value = 1 if first_field == "position" else ("x-slug" if first_field == "slug" else "x")
     return [
         ("Model.save (update)", lambda: row.save()),
@@ -85,7 +100,7 @@ def writes(model, row):
 
 
 def _fields(obj):
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key}
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key or f.is_relation}  # RelatedList's key is its story
 
 
 @pytest.mark.parametrize("model", GUARDED, ids=lambda m: m.__name__)

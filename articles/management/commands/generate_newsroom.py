@@ -3,6 +3,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
@@ -83,6 +84,8 @@ class Command(BaseCommand):
                         for t in rng.sample(tag_rows, rng.randint(1, 4))
                     )
                 progress.update(size)
+        # Made without the services: their related stories are computed here (articles.related).
+        call_command("fill_related", stdout=self.stdout, verbosity=options.get("verbosity", 1))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh statistics, as autovacuum would give a live database
                 cursor.execute("ANALYZE")
