@@ -2,7 +2,7 @@
 import os
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from core.timefmt import SITE_TIME_ZONE
 
@@ -28,3 +28,21 @@ def time_zone_is_the_sites(app_configs=None, **kwargs) -> list[Error]:
             id="core.E002",
         ))
     return errors
+
+
+@register(Tags.caches)
+def page_cache_hits_before_django(app_configs=None, **kwargs) -> list[Warning]:
+    """Fresh page-cache hits are answered before Django only when what runs before the page cache is what
+    core.pagecache.FastHits does itself; with other settings it steps aside, and this says why."""
+    from core.pagecache import fast_hits_blockers
+
+    if not settings.PAGE_CACHE_SECONDS:
+        return []
+    return [
+        Warning(
+            f"Page-cache hits go through Django's whole request handling: {reason}.",
+            hint="See core/pagecache.py, 'hits answered before Django'.",
+            id="core.W001",
+        )
+        for reason in fast_hits_blockers()
+    ]

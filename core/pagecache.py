@@ -28,20 +28,38 @@ configured to swallow connection errors, see settings), and a purge that could n
 process and written as soon as the cache answers again, before this process serves another cached page.
 
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies are never stored.
+
+A page is stored as its body and headers. A fresh hit is answered before Django's request handling by FastHits,
+the WSGI application newsroom/wsgi.py serves, which adds what the middleware outside the page cache would add
+(SecurityMiddleware's headers, ConditionalGetMiddleware's 304s) and leaves everything else to Django; see
+"hits answered before Django" below.
 """
 import contextvars
+import io
+import logging
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponseRedirect
+from django.core.handlers.wsgi import (
+    WSGIRequest,
+    get_bytes_from_wsgi,
+    get_path_info,
+    get_script_name,
+    get_str_from_wsgi,
+)
+from django.core.signals import setting_changed
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
+
+logger = logging.getLogger(__name__)
 
 ALL = "all"  # carried by every page: purge_all()
 SCHEDULE = "schedule"  # purged by any change that may move the next go-live or expiry
@@ -50,7 +68,7 @@ HARD_KEY = "pagecache:hard:{name}"  # when `name` was last purged hard (no stale
 LOCK_KEY = "pagecache:lock:{page}"
 EPOCH_KEY = "pagecache:epoch"  # a new token after every purge of any key
 NEXT_INSTANT_KEY = "pagecache:next-instant"
-PAGE_KEY = "pagecache:page:v2:{path}"  # v2: entries carry their keys' tokens
+PAGE_KEY = "pagecache:page:v3:{path}"  # v3: entries hold bytes and headers, not a response object
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
 # Query parameters some cached page reads: listings' `page`, sitemaps' `p`, and those apps register
 # (live: the update endpoint's `after`). Each value makes its own entry.
@@ -317,8 +335,12 @@ def is_marketing(name: str) -> bool:
 
 def split_query(request) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
     """(parameters that make the key, marketing parameters, whether anything else was asked)."""
+    return split_query_dict(request.GET)
+
+
+def split_query_dict(query: QueryDict) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
     keyed, marketing, other = [], [], False
-    for name, values in request.GET.lists():
+    for name, values in query.lists():
         if name in PAGE_PARAMETERS:
             keyed += [(name, value) for value in values]
         elif is_marketing(name):
@@ -372,18 +394,29 @@ def current_tokens(names: Iterable[str]) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- middleware
 
+# A stored page is a tuple: the tokens of its keys, its deadline, when its render started, its headers, its id, its
+# body. The headers are those the stack inside PageCacheMiddleware gave it (Content-Type, Content-Length, CSP,
+# X-Frame-Options, Cache-Control, the keys, ETag); the layers outside add theirs to every answer, hit or miss.
+TOKENS, DEADLINE, STARTED, HEADERS, ENTRY_ID, BODY = range(6)
+
+
 def _state(key: str, entry, epoch: str | None) -> str:
-    """Of a stored page (tokens of its keys, deadline, render start, response, id):
-    'fresh', 'stale' (soft-purged: may be served while someone re-renders) or 'dead'."""
-    if entry is None or _now() >= entry[1]:
+    """Of a stored page: 'fresh', 'stale' (soft-purged: may be served while someone re-renders) or 'dead'."""
+    if entry is None or _now() >= entry[DEADLINE]:
         return "dead"
-    changed = _current(key, entry[0], entry[4], epoch)
+    changed = _current(key, entry[TOKENS], entry[ENTRY_ID], epoch)
     if not changed:
         return "fresh"
     hard = cache.get_many([HARD_KEY.format(name=name) for name in changed])
-    if any(at >= entry[2] for at in hard.values()):
+    if any(at >= entry[STARTED] for at in hard.values()):
         return "dead"
     return "stale"
+
+
+def _as_response(entry, how: str) -> HttpResponse:
+    response = HttpResponse(entry[BODY], headers=dict(entry[HEADERS]))
+    response["X-Page-Cache"] = how
+    return response
 
 
 class PageCacheMiddleware:
@@ -409,29 +442,29 @@ class PageCacheMiddleware:
         entry = found.get(key)
         state = _state(key, entry, found.get(EPOCH_KEY))
         if state == "fresh":
-            return _served(entry, "hit")
+            return _as_response(entry, "hit")
         lock = LOCK_KEY.format(page=key)
         if cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS):
             try:
                 # The lock may have just been let go by a request that stored a fresh copy since we looked.
                 fresh = self._fresh(key)
                 if fresh is not None:
-                    return _served(fresh, "hit")
+                    return _as_response(fresh, "hit")
                 return self._render_and_store(request, key)
             finally:
                 cache.delete(lock)
         if cache.get(lock) is not None:  # someone else is rendering this page
             if state == "stale":
-                return _served(entry, "stale")
+                return _as_response(entry, "stale")
             fresh = self._wait_for_fresh(key, lock)
             if fresh is not None:
-                return _served(fresh, "hit")
+                return _as_response(fresh, "hit")
         else:
             # The holder let go between our add and our look (or the cache is down): its copy may be stored now,
             # and rendering again would be a second render for one purge.
             fresh = self._fresh(key)
             if fresh is not None:
-                return _served(fresh, "hit")
+                return _as_response(fresh, "hit")
         return self._render_and_store(request, key)
 
     @staticmethod
@@ -475,22 +508,23 @@ class PageCacheMiddleware:
         )
         response["Surrogate-Key"] = " ".join(names)
         response["Cache-Tag"] = ",".join(names)
-        response["X-Page-Cache"] = "miss"
         # Nothing stored when the cache is down, or when one of the page's keys was purged while it rendered.
-        if not tokens or any(token_time(tokens[name]) >= started for name in names):
-            return response
-        now = _now()
-        valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
-        upcoming = next_scheduled_instant(tokens[SCHEDULE])
-        if upcoming is not None:
-            valid_until = min(valid_until, upcoming.timestamp())
-        if valid_until > now:
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
-                set_response_etag(response)  # hashed once here, not on every hit
-            page_tokens = {name: tokens[name] for name in names}
-            cache.set(key, (page_tokens, valid_until, started, response, new_token()), int(valid_until - now) + 1)
+        if tokens and not any(token_time(tokens[name]) >= started for name in names):
+            now = _now()
+            valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
+            upcoming = next_scheduled_instant(tokens[SCHEDULE])
+            if upcoming is not None:
+                valid_until = min(valid_until, upcoming.timestamp())
+            if valid_until > now:
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
+                    set_response_etag(response)  # hashed once here, not on every hit
+                # Bytes and headers, not the response object: a hit unpickles two plain values.
+                entry = ({name: tokens[name] for name in names}, valid_until, started, tuple(response.items()),
+                         new_token(), response.content)
+                cache.set(key, entry, int(valid_until - now) + 1)
+        response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
@@ -505,7 +539,136 @@ class PageCacheMiddleware:
         )
 
 
-def _served(entry, how: str):
-    response = entry[3]
-    response["X-Page-Cache"] = how
-    return response
+# ------------------------------------------------------------------------------- hits answered before Django
+
+# A fresh hit costs a cache read; before issue 16's second pass it also cost Django's request handling around it
+# (the request object, request_started/request_finished and the connection checks they run, the outer middleware),
+# which was most of the time a hit took (docs/performance.md). FastHits answers fresh hits as a WSGI application in
+# front of Django, doing itself what the middleware before PageCacheMiddleware would have done to the answer; every
+# other request (a miss, a stale or dead copy, a session cookie, a redirect) goes to Django unchanged.
+OUTER_MIDDLEWARE = [  # what runs before the page cache; fast hits are off with anything else
+    "django.middleware.security.SecurityMiddleware",  # HTTPS redirect (left to Django), and headers (added here)
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, under an excluded prefix: left to Django
+    "django.middleware.http.ConditionalGetMiddleware",  # 304s: run here, on a conditional request
+]
+PAGE_CACHE_MIDDLEWARE = "core.pagecache.PageCacheMiddleware"
+CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+_memo: dict = {}  # what settings decide, worked out once per process (and again when a test changes settings)
+
+
+def fast_hits_blockers() -> list[str]:
+    """Why fresh hits cannot be answered before Django with these settings (none: they can)."""
+    if "blockers" in _memo:
+        return _memo["blockers"]
+    middleware = list(settings.MIDDLEWARE)
+    if PAGE_CACHE_MIDDLEWARE not in middleware:
+        blockers = [f"{PAGE_CACHE_MIDDLEWARE} is not in MIDDLEWARE"]
+    else:
+        blockers = []
+        outer = middleware[: middleware.index(PAGE_CACHE_MIDDLEWARE)]
+        if outer != OUTER_MIDDLEWARE:
+            blockers.append(f"MIDDLEWARE before {PAGE_CACHE_MIDDLEWARE} is {outer}, not {OUTER_MIDDLEWARE}")
+    if getattr(settings, "WHITENOISE_ROOT", None):
+        blockers.append("WHITENOISE_ROOT serves files outside STATIC_URL, where pages are cached")
+    static_path = urlsplit(settings.STATIC_URL or "").path
+    if static_path and not static_path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE_PREFIXES)):
+        blockers.append(f"STATIC_URL ({static_path}) is not under PAGE_CACHE_EXCLUDE_PREFIXES")
+    _memo["blockers"] = blockers
+    return blockers
+
+
+def _forget_settings(**kwargs) -> None:
+    _memo.clear()
+
+
+setting_changed.connect(_forget_settings, dispatch_uid="pagecache-forget-settings")
+
+
+def _outer_headers(secure: bool) -> list[tuple[str, str]]:
+    """The headers SecurityMiddleware gives a response to a request of this kind (secure or not) when the response
+    has none of its own: found by letting it process an empty response, once per process."""
+    if ("outer", secure) not in _memo:
+        from django.middleware.security import SecurityMiddleware
+
+        request = WSGIRequest({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "wsgi.input": io.BytesIO(),
+                               "wsgi.url_scheme": "https" if secure else "http"})
+        blank = HttpResponse()
+        before = set(blank.headers)
+        SecurityMiddleware(lambda request: blank).process_response(request, blank)
+        _memo[("outer", secure)] = [(name, value) for name, value in blank.items() if name not in before]
+    return _memo[("outer", secure)]
+
+
+def _is_secure(environ) -> bool:
+    """HttpRequest.is_secure() for a WSGI environ: SECURE_PROXY_SSL_HEADER when the proxy sent it, else the scheme."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
+def _path(environ) -> str:
+    """WSGIRequest.path for a WSGI environ."""
+    path_info = get_path_info(environ) or "/"
+    return "%s/%s" % (get_script_name(environ).rstrip("/"), path_info.replace("/", "", 1))
+
+
+def fast_hit(environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """(status, headers, body) of a fresh cached page for this request, exactly as Django's stack would answer it;
+    None when Django should answer (what PageCacheMiddleware does not serve, or serves otherwise than fresh)."""
+    if not settings.PAGE_CACHE_SECONDS or fast_hits_blockers():
+        return None
+    method = environ.get("REQUEST_METHOD", "").upper()
+    if method not in ("GET", "HEAD"):
+        return None
+    secure = _is_secure(environ)
+    if settings.SECURE_SSL_REDIRECT and not secure:
+        return None  # SecurityMiddleware redirects it (or exempts it)
+    path = _path(environ)
+    if path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE_PREFIXES)):
+        return None
+    if "HTTP_COOKIE" in environ and settings.SESSION_COOKIE_NAME in parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", "")):
+        return None  # staff: always a fresh page
+    keyed = []
+    if environ.get("QUERY_STRING"):
+        keyed, _, other = split_query_dict(QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", "")))
+        if other:
+            return None  # redirected to the clean URL
+    pay_owed_purge()
+    key = page_key(path, keyed)
+    found = cache.get_many([EPOCH_KEY, key])  # one round trip on Redis
+    entry = found.get(key)
+    if _state(key, entry, found.get(EPOCH_KEY)) != "fresh":
+        return None  # the middleware decides: the previous copy, wait for the re-render, or render
+    if method == "GET" and any(name in environ for name in CONDITIONAL_HEADERS):
+        from django.middleware.http import ConditionalGetMiddleware
+
+        response = ConditionalGetMiddleware(lambda request: None).process_response(
+            WSGIRequest(environ), _as_response(entry, "hit"))
+        status, headers, body = f"{response.status_code} {response.reason_phrase}", list(response.items()), response.content
+    else:
+        status, headers, body = "200 OK", [*entry[HEADERS], ("X-Page-Cache", "hit")], entry[BODY]
+    present = {name.lower() for name, _ in headers}
+    headers += [(name, value) for name, value in _outer_headers(secure) if name.lower() not in present]
+    return status, headers, body
+
+
+class FastHits:
+    """The WSGI application (newsroom/wsgi.py): a fresh page-cache hit answered before Django, anything else by it."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        try:
+            answer = fast_hit(environ)
+        except Exception:  # Django's stack answers instead, and handles (and logs) the error if it is still there
+            logger.exception("page cache: a hit could not be answered before Django")
+            answer = None
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
