@@ -46,6 +46,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import (
     WSGIRequest,
     get_bytes_from_wsgi,
@@ -429,6 +430,7 @@ class PageCacheMiddleware:
             if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
+        request.get_host()  # an unknown Host is refused (400) before any cached page is served, as on a render
         keyed, marketing, other = split_query(request)
         if other:
             # A parameter no cached page reads: the same page without it (kept out of the cache, and cheap).
@@ -615,6 +617,24 @@ def _path(environ) -> str:
     return "%s/%s" % (get_script_name(environ).rstrip("/"), path_info.replace("/", "", 1))
 
 
+def _host_allowed(environ) -> bool:
+    """Whether Django's HttpRequest.get_host() accepts this request's Host (ALLOWED_HOSTS, forwarded hosts as
+    configured): asked of Django once per Host value and process."""
+    raw = (environ.get("HTTP_X_FORWARDED_HOST"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"))
+    hosts = _memo.setdefault("hosts", {})
+    if raw not in hosts:
+        try:
+            WSGIRequest({**environ, "wsgi.input": io.BytesIO()}).get_host()
+            allowed = True
+        except DisallowedHost:
+            allowed = False
+        if len(hosts) < 64:  # a client sending ever-new Host values gets Django's answer every time
+            hosts[raw] = allowed
+        return allowed
+    return hosts[raw]
+
+
 def fast_hit(environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     """(status, headers, body) of a fresh cached page for this request, exactly as Django's stack would answer it;
     None when Django should answer (what PageCacheMiddleware does not serve, or serves otherwise than fresh)."""
@@ -629,6 +649,8 @@ def fast_hit(environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     path = _path(environ)
     if path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE_PREFIXES)):
         return None
+    if not _host_allowed(environ):
+        return None  # Django refuses it (400)
     if "HTTP_COOKIE" in environ and settings.SESSION_COOKIE_NAME in parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", "")):
         return None  # staff: always a fresh page
     keyed = []

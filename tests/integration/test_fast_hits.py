@@ -207,3 +207,18 @@ def test_the_request_as_fast_hits_reads_it_is_the_request_django_makes(settings,
     request = WSGIRequest(dict(env))
     assert pagecache._is_secure(env) is request.is_secure()
     assert pagecache._path(env) == request.path
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_not_served_for_a_host_django_refuses(story, settings):
+    settings.ALLOWED_HOSTS = ["news.example"]
+    django = Django()
+    fast = pagecache.FastHits(django)
+    url = story.get_absolute_url()
+    answer(fast, environ(url, Host="news.example"))
+    assert answer(fast, environ(url, Host="news.example"))[1]["x-page-cache"] == "hit"
+    calls = django.calls
+    for _ in range(2):  # asked of Django, then remembered: refused both times
+        status, _, _ = answer(fast, environ(url, Host="evil.example"))
+        assert status.startswith("400")
+    assert django.calls == calls + 2, "the refused Host was answered from the cache"
