@@ -7,7 +7,8 @@ bench/work/bench-100k-tpl.sqlite3, and copied for each run; BENCH_REBUILD=1 buil
 Redis database in BENCH_REDIS_URL, else a file cache in bench/work), gunicorn with the production settings,
 then for the article and home pages, cached and uncached, and a static file of the same size served
 by whitenoise: requests per second, p50 and p99 latency, SQL queries per page. Also the uncached
-latency of home, section, article and the admin article list, to compare sizes.
+single-client latency (median and best of 30) of the listings, a story, the feed, the sitemaps, search and the admin
+article list (LATENCY_PAGES), to compare sizes.
 Load comes from wrk when installed, else from bench/load.py (another process either way).
 Then two scenarios with real saves through the services (bench/desk.py) and readers counting what the page cache
 answered (bench/readers.py): a busy desk (readers over every story and listing while one story is saved every 2 s
@@ -147,14 +148,15 @@ def load(url, headers=None):
 
 
 def sequential_ms(url, headers, n=30):
-    """Median latency of one client asking n times (uncached renders, to compare sizes)."""
+    """(median, best) latency of one client asking n times (uncached renders, to compare sizes). The best of n is
+    the page's own cost with the least of the machine's other load in it."""
     times = []
     for _ in range(n):
         request = urllib.request.Request(url, headers=headers)
         start = time.perf_counter()
         urllib.request.urlopen(request, timeout=30).read()
         times.append((time.perf_counter() - start) * 1000)
-    return sorted(times)[len(times) // 2]
+    return sorted(times)[len(times) // 2], min(times)
 
 
 def staff_session(env) -> str:
@@ -204,8 +206,10 @@ def run_size(size):
         live_rows, followers = live_scenario(server, env, live, live_counts, [section, article, "/"])
         rows += live_rows
         staff = {"Cookie": staff_session(env)}
-        latency = {name: sequential_ms(server.base + path, UNCACHED) for name, path in LATENCY_PAGES.items()}
-        latency["admin article list"] = sequential_ms(server.base + "/admin/articles/article/", staff)
+        timed = {name: sequential_ms(server.base + path, UNCACHED) for name, path in LATENCY_PAGES.items()}
+        timed["admin article list"] = sequential_ms(server.base + "/admin/articles/article/", staff)
+        latency = {name: median for name, (median, _) in timed.items()}
+        latency_best = {name: best for name, (_, best) in timed.items()}
     finally:
         server.stop()
     say("| page | req/s | p50 ms | p99 ms | SQL queries (uncached render) | errors |")
@@ -226,13 +230,14 @@ def run_size(size):
     say(f"{FOLLOWERS:,} followers polling every 15 s for {FOLLOW_SECONDS} s, an entry every 10 s: {followers['polls']} polls "
         f"({followers['not_modified']} × 304, {followers['ok']} × 200), **{followers['errors']} errors**; rest of the site "
         f"meanwhile: **{followers['site_hit_rate']:.1%}** page-cache hits of {followers['site_reads']} reads (target above 95%)")
-    say("uncached single-client median latency: " + ", ".join(f"{k} {v:.1f} ms" for k, v in latency.items()))
+    say("uncached single-client latency, median / best of 30: "
+        + ", ".join(f"{k} {v:.1f} / {latency_best[k]:.1f} ms" for k, v in latency.items()))
     rates = {name: result["rps"] for name, result, _ in rows}
     ratios = {name: rates[name] / static["rps"] for name in ("home (cached)", "home (uncached)", "article (cached)",
                                                               "article (uncached)") if static["rps"]}
     say("ratios to the static file: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
     scenarios = run_scenarios(env)
-    return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "queries": counts,
+    return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "latency_best": latency_best, "queries": counts,
             "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers}
 
 
@@ -352,10 +357,10 @@ def comparison(small: dict, big: dict) -> list[tuple[str, str, str, float, bool]
         if name in b_ratio:
             add(f"{name}, rate / static file", a_ratio[name], b_ratio[name], a_ratio[name] / max(b_ratio[name], 1e-9),
                 lambda v: f"{v:.3f}")
-    for page in small["latency"]:
-        if page in big["latency"]:
-            a, b = small["latency"][page], big["latency"][page]
-            add(f"{page}, uncached median ms", a, b, b / max(a, 1e-9), lambda v: f"{v:.1f}")
+    for page in small.get("latency_best", {}):  # the best of 30: medians move with the machine's other load
+        if page in big.get("latency_best", {}):
+            a, b = small["latency_best"][page], big["latency_best"][page]
+            add(f"{page}, uncached ms (best of 30)", a, b, b / max(a, 1e-9), lambda v: f"{v:.1f}")
     for scenario, key in (("busy", "busy desk"), ("breaking", "breaking story")):
         a, b = small["scenarios"][scenario], big["scenarios"][scenario]
         add(f"{key}, p99 ms", a["p99_ms"], b["p99_ms"], b["p99_ms"] / max(a["p99_ms"], 1e-9), lambda v: f"{v:.1f}")
@@ -431,7 +436,8 @@ def size_section(setup: str, run: dict, r: dict) -> str:
                f"(target ≥ 0.50). {run['followers']:,} followers polling every 15 s for {run['follow_seconds']} s while an "
                f"entry is posted every 10 s: {f['polls']} polls, {f['errors']} errors; the rest of the site meanwhile "
                f"{f['site_hit_rate']:.1%} page-cache hits ({f['site_reads']} reads; target > 95%).\n")
-    out.append("Uncached single-client median: " + ", ".join(f"{k} {v:.1f} ms" for k, v in r["latency"].items()) + ".\n")
+    out.append("Uncached single-client latency, median / best of 30: "
+               + ", ".join(f"{k} {v:.1f} / {r.get('latency_best', r['latency'])[k]:.1f} ms" for k, v in r["latency"].items()) + ".\n")
     return "\n".join(out)
 
 
