@@ -2,7 +2,7 @@
 
 For each size (BENCH_SIZES, default "1000"): a fresh database (SQLite file, or the PostgreSQL server
 in BENCH_DATABASE_URL) holding the generated newsroom of that size (bench/seed.py: built once with progress bars —
-about three minutes for 100,000 stories — kept as a template, `<db>_100k_tpl` on PostgreSQL or
+about four minutes for 100,000 stories on the shared 2-core machine — kept as a template, `<db>_100k_tpl` on PostgreSQL or
 bench/work/bench-100k-tpl.sqlite3, and copied for each run; BENCH_REBUILD=1 builds it again), an emptied cache (the
 Redis database in BENCH_REDIS_URL, else a file cache in bench/work), gunicorn with the production settings,
 then for the article and home pages, cached and uncached, and a static file of the same size served

@@ -7,8 +7,9 @@ each, published 7 minutes apart going back from now, so 100,000 stories span 16 
 revisions, at every size alike); then the data derived from stories that `DERIVED_DATA` commands fill (the
 search documents the search page reads); the `bench` superuser; fresh planner statistics (ANALYZE).
 
-Building 100,000 stories takes about three minutes on a 2-core machine (generation ~1,500 stories/s, indexing
-~1,000/s), so the result is kept as a template, keyed by a fingerprint of everything that shapes it:
+Building 100,000 stories took about four minutes on the shared 2-core machine (generation 500-1,500 stories/s
+under the other sessions' load, search indexing ~800/s), so the result is kept as a template, keyed by a
+fingerprint of everything that shapes it:
 - PostgreSQL: database `<bench db>_<size>_tpl` (e.g. newsroom_bench_100k_tpl), its fingerprint in the database's
   COMMENT; each run drops the bench database and makes it again with `CREATE DATABASE … TEMPLATE` (a file copy:
   seconds).
