@@ -1,6 +1,7 @@
 """The desk during a bench scenario: saves stories through the services on a timer. Run with the bench's env.
 
-python bench/desk.py --duration 20 --every 2 [--live-slug bench-story-1 --live-every 10] [--only-live]
+python bench/desk.py --duration 20 --every 2 [--live-slug bench-story-1 --live-every 10] [--only-live] [--paths-file F]
+With --paths-file (the readers' list of paths), the stories saved are those the readers read; else any live story.
 Prints one JSON line: how many saves of each kind were committed.
 """
 import argparse
@@ -35,9 +36,14 @@ def main():
     parser.add_argument("--live-slug", default="")
     parser.add_argument("--live-every", type=float, default=10.0)
     parser.add_argument("--only-live", action="store_true")
+    parser.add_argument("--paths-file", default="")
     args = parser.parse_args()
     rng = random.Random(16)
-    ids = list(Article.objects.live().values_list("pk", flat=True))
+    stories = Article.objects.live()
+    if args.paths_file:
+        read = [line.strip() for line in open(args.paths_file) if line.startswith("/story/")]
+        stories = stories.filter(slug__in=[path.split("/")[2] for path in read])
+    ids = list(stories.values_list("pk", flat=True))
     live = Article.objects.get(slug=args.live_slug) if args.live_slug else None
     start = time.monotonic()
     next_save, next_live = start + args.every, start + args.live_every

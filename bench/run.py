@@ -1,16 +1,31 @@
 """`make bench`: generate a newsroom, serve it with gunicorn as in production, load it, print the table.
 
 For each size (BENCH_SIZES, default "1000"): a fresh database (SQLite file, or the PostgreSQL server
-in BENCH_DATABASE_URL), generated stories (progress bar), gunicorn with the production settings,
+in BENCH_DATABASE_URL) holding the generated newsroom of that size (bench/seed.py: built once with progress bars —
+about four minutes for 100,000 stories on the shared 2-core machine — kept as a template, `<db>_100k_tpl` on PostgreSQL or
+bench/work/bench-100k-tpl.sqlite3, and copied for each run; BENCH_REBUILD=1 builds it again), an emptied cache (the
+Redis database in BENCH_REDIS_URL, else a file cache in bench/work), gunicorn with the production settings,
 then for the article and home pages, cached and uncached, and a static file of the same size served
 by whitenoise: requests per second, p50 and p99 latency, SQL queries per page. Also the uncached
-latency of home, section, article and the admin article list, to compare sizes.
+single-client latency (median and best of 30) of the listings, a story, the feed, the sitemaps, search and the admin
+article list (LATENCY_PAGES), to compare sizes.
 Load comes from wrk when installed, else from bench/load.py (another process either way).
 Then two scenarios with real saves through the services (bench/desk.py) and readers counting what the page cache
 answered (bench/readers.py): a busy desk (readers over every story and listing while one story is saved every 2 s
 and a live story every 10 s: hit rate, p99, errors) and a breaking story (200 readers on one page saved every 5 s:
-renders per purge). Ratios are measured in the same run, against the static file.
-Results go to bench/results.md and bench/results.svg. Never run in CI.
+renders per purge). The busy desk's readers read every listing and 1,000 stories spread over the archive whatever
+its size, and the desk saves those stories. Ratios are measured in the same run, against the static file.
+With several sizes, the largest is compared with the smallest, measure by measure (rates as fractions of the static
+file, uncached latencies, the scenarios' hit rates and p99): how many times worse, and whether within 1.5×.
+Each run's figures replace its own database's entry in bench/results.json (so a SQLite run and a PostgreSQL + Redis
+run both appear); bench/results.md and bench/results.svg (rates as fractions of the static file, one bar per
+database and size) are written from all entries. Text below the NOTES_MARK line of results.md is kept.
+Never run in CI.
+
+    BENCH_SIZES=1000,100000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \
+    BENCH_REDIS_URL=redis://127.0.0.1:6379/14 make bench
+Shorter trials: BENCH_DURATION (s per row), BENCH_SCENARIO_SECONDS, BENCH_FOLLOW_SECONDS, BENCH_FOLLOWERS.
+BENCH_PORT fixes gunicorn's port (default: any free one).
 """
 import json
 import os
@@ -25,6 +40,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from seed import label, seed  # bench/seed.py (bench/ is this script's directory)
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "work"
 PY = sys.executable
@@ -34,6 +51,14 @@ SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000").split(",")]
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 SCENARIO_SECONDS = int(os.environ.get("BENCH_SCENARIO_SECONDS", "20"))
+REBUILD = os.environ.get("BENCH_REBUILD", "") == "1"
+# Uncached single-client latency, compared between sizes (plus the admin article list, as staff).
+LATENCY_PAGES = {
+    "home": "/", "section": "/section/india/", "article": "/story/bench-story-0/", "tag": "/tag/topic-000/",
+    "reporter": "/reporter/bench-reporter-000/", "RSS feed": "/feeds/rss/", "sitemap index": "/sitemap.xml",
+    "story sitemap": "/sitemap-articles.xml", "search": "/search/?q=monsoon+court",
+}
+READ_STORIES = 1000  # the busy desk's readers read this many stories, spread evenly over the archive, and every listing
 UNCACHED = {"Cookie": "sessionid=bench-uncached"}  # any session cookie makes the page cache step aside
 # The live blog scenario: a story with BENCH_LIVE_ENTRIES entries, then BENCH_FOLLOWERS readers polling every 15 s for
 # BENCH_FOLLOW_SECONDS while an entry is posted every 10 s.
@@ -69,17 +94,7 @@ def manage(*args, env):
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def reset_database(env):
-    if DB_URL:
-        import psycopg
-
-        base, name = DB_URL.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(WORK / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+def reset_cache():
     if REDIS_URL:
         subprocess.run([PY, "-c", f"import redis; redis.Redis.from_url({REDIS_URL!r}).flushdb()"], check=True)
     else:
@@ -88,7 +103,7 @@ def reset_database(env):
 
 class Server:
     def __init__(self, env):
-        self.port = free_port()
+        self.port = int(os.environ.get("BENCH_PORT") or free_port())  # one server at a time: one fixed port will do
         self.base = f"http://127.0.0.1:{self.port}"
         workers = os.environ.get("BENCH_WORKERS", str(max(2, (os.cpu_count() or 2))))
         self.process = subprocess.Popen(
@@ -133,14 +148,15 @@ def load(url, headers=None):
 
 
 def sequential_ms(url, headers, n=30):
-    """Median latency of one client asking n times (uncached renders, to compare sizes)."""
+    """(median, best) latency of one client asking n times (uncached renders, to compare sizes). The best of n is
+    the page's own cost with the least of the machine's other load in it."""
     times = []
     for _ in range(n):
         request = urllib.request.Request(url, headers=headers)
         start = time.perf_counter()
         urllib.request.urlopen(request, timeout=30).read()
         times.append((time.perf_counter() - start) * 1000)
-    return sorted(times)[len(times) // 2]
+    return sorted(times)[len(times) // 2], min(times)
 
 
 def staff_session(env) -> str:
@@ -159,13 +175,9 @@ def staff_session(env) -> str:
 def run_size(size):
     env = bench_env()
     say(f"\n## {size:,} stories")
-    reset_database(env)
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("generate_newsroom", "--stories", str(size), env=env)
+    reset_cache()
+    seed(size, env, DB_URL, rebuild=REBUILD)
     manage("collectstatic", "--noinput", "-v0", env=env)
-    manage("shell", "-c", "from django.contrib.auth import get_user_model as g; "
-           "g().objects.filter(username='bench').exists() or g().objects.create_superuser('bench', 'b@x.org', 'bench-password-123')",
-           env=env)
     article = "/story/bench-story-0/"
     section = "/section/india/"
     pages = {"home": "/", "article": article}
@@ -194,12 +206,10 @@ def run_size(size):
         live_rows, followers = live_scenario(server, env, live, live_counts, [section, article, "/"])
         rows += live_rows
         staff = {"Cookie": staff_session(env)}
-        latency = {
-            "home": sequential_ms(server.base + "/", UNCACHED),
-            "section": sequential_ms(server.base + section, UNCACHED),
-            "article": sequential_ms(server.base + article, UNCACHED),
-            "admin article list": sequential_ms(server.base + "/admin/articles/article/", staff),
-        }
+        timed = {name: sequential_ms(server.base + path, UNCACHED) for name, path in LATENCY_PAGES.items()}
+        timed["admin article list"] = sequential_ms(server.base + "/admin/articles/article/", staff)
+        latency = {name: median for name, (median, _) in timed.items()}
+        latency_best = {name: best for name, (_, best) in timed.items()}
     finally:
         server.stop()
     say("| page | req/s | p50 ms | p99 ms | SQL queries (uncached render) | errors |")
@@ -220,24 +230,29 @@ def run_size(size):
     say(f"{FOLLOWERS:,} followers polling every 15 s for {FOLLOW_SECONDS} s, an entry every 10 s: {followers['polls']} polls "
         f"({followers['not_modified']} × 304, {followers['ok']} × 200), **{followers['errors']} errors**; rest of the site "
         f"meanwhile: **{followers['site_hit_rate']:.1%}** page-cache hits of {followers['site_reads']} reads (target above 95%)")
-    say("uncached single-client median latency: " + ", ".join(f"{k} {v:.1f} ms" for k, v in latency.items()))
+    say("uncached single-client latency, median / best of 30: "
+        + ", ".join(f"{k} {v:.1f} / {latency_best[k]:.1f} ms" for k, v in latency.items()))
     rates = {name: result["rps"] for name, result, _ in rows}
     ratios = {name: rates[name] / static["rps"] for name in ("home (cached)", "home (uncached)", "article (cached)",
                                                               "article (uncached)") if static["rps"]}
     say("ratios to the static file: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
     scenarios = run_scenarios(env)
-    return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "queries": counts,
+    return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "latency_best": latency_best, "queries": counts,
             "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers}
 
 
 def listing_paths(env) -> list[str]:
+    """Every listing (home, feed, sitemap index, sections, reporters, tags) and READ_STORIES stories spread evenly
+    from the newest to the oldest, the newest two (the scenarios' live and breaking stories) among them."""
     code = (
         "from articles.models import Article, Section; from reporters.models import Reporter; from taggit.models import Tag;"
         "paths = ['/', '/feeds/rss/', '/sitemap.xml'];"
         "paths += [s.get_absolute_url() for s in Section.objects.all()];"
         "paths += [r.get_absolute_url() for r in Reporter.objects.all()];"
         "paths += [f'/tag/{t.slug}/' for t in Tag.objects.all()];"
-        "paths += [a.get_absolute_url() for a in Article.objects.live().only('slug')];"
+        "slugs = list(Article.objects.live().order_by('-published_at', '-id').values_list('slug', flat=True));"
+        f"step = max(1, len(slugs) / {READ_STORIES}); picked = sorted({{0, 1, *(int(i * step) for i in range({READ_STORIES}))}});"
+        "paths += [f'/story/{slugs[i]}/' for i in picked if i < len(slugs)];"
         "print('\\n'.join(paths))"
     )
     out = subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
@@ -258,8 +273,10 @@ def run_scenarios(env) -> dict:
     server = Server(env)
     try:
         readers(server.base, paths, 4, 600, "--each-once")  # warm: every page once
+        desk_paths = WORK / "desk-paths.txt"  # the desk saves the stories the readers read
+        desk_paths.write_text("\n".join(paths))
         desk = subprocess.Popen([PY, "bench/desk.py", "--duration", str(SCENARIO_SECONDS), "--every", "2",
-                                 "--live-slug", "bench-story-1", "--live-every", "10"],
+                                 "--live-slug", "bench-story-1", "--live-every", "10", "--paths-file", str(desk_paths)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         busy = readers(server.base, paths, 32, SCENARIO_SECONDS)
         busy["desk"] = json.loads(desk.communicate()[0].strip().splitlines()[-1])
@@ -309,63 +326,165 @@ def live_scenario(server, env, live, live_counts, site_pages):
     return rows, json.loads(out)
 
 
-def chart(results) -> str:
-    """A horizontal bar chart of requests per second for each page, per size (inline SVG)."""
-    bars = [(f"{r['size']:,}: {name}", res["rps"]) for r in results for name, res, _ in r["rows"]]
-    top = max(v for _, v in bars) or 1
-    height = 24 * len(bars) + 40
-    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{height}" font-family="sans-serif" font-size="12">',
-             '<text x="10" y="18" font-weight="bold">Requests per second (higher is better)</text>']
-    for i, (label, value) in enumerate(bars):
-        y = 30 + 24 * i
-        width = 440 * value / top
-        colour = "#6b7280" if "static" in label else ("#15803d" if "(cached)" in label else "#b45309")
-        lines.append(f'<text x="10" y="{y + 14}">{label}</text>')
-        lines.append(f'<rect x="290" y="{y}" width="{width:.1f}" height="18" fill="{colour}"/>')
-        lines.append(f'<text x="{295 + width:.1f}" y="{y + 14}">{value:.0f}</text>')
+SETUP_COLOURS = ["#15803d", "#b45309", "#1d4ed8", "#7c3aed", "#be123c", "#0f766e"]
+NOTES_MARK = "<!-- bench/run.py keeps everything below this line when it rewrites this file -->"
+RESULTS_JSON = ROOT / "bench" / "results.json"
+LIMIT = 1.5  # issue 16: the largest size within 1.5x of the smallest
+
+
+def static_for(name: str) -> str:
+    return "static file, endpoint size" if name.startswith("live endpoint") else "static file, same size"
+
+
+def to_static(result: dict) -> dict[str, float]:
+    """Each row's rate as a fraction of the static file of its size, served by the same server in the same run."""
+    rates = {name: res["rps"] for name, res, _ in result["rows"]}
+    return {name: rate / rates[static_for(name)] for name, rate in rates.items()
+            if not name.startswith("static") and rates.get(static_for(name))}
+
+
+def comparison(small: dict, big: dict) -> list[tuple[str, str, str, float, bool]]:
+    """(measure, small figure, big figure, how many times worse the big one is, within LIMIT) for every measure of
+    the two sizes: rates as fractions of the static file (so that the machine's drift between the two sizes cancels),
+    uncached single-client latencies, and the scenarios' hit rates and p99 latencies."""
+    out = []
+
+    def add(measure, a, b, worse, fmt):
+        out.append((measure, fmt(a), fmt(b), worse, worse <= LIMIT))
+
+    a_ratio, b_ratio = to_static(small), to_static(big)
+    for name in a_ratio:
+        if name in b_ratio:
+            add(f"{name}, rate / static file", a_ratio[name], b_ratio[name], a_ratio[name] / max(b_ratio[name], 1e-9),
+                lambda v: f"{v:.3f}")
+    for page in small.get("latency_best", {}):  # the best of 30: medians move with the machine's other load
+        if page in big.get("latency_best", {}):
+            a, b = small["latency_best"][page], big["latency_best"][page]
+            add(f"{page}, uncached ms (best of 30)", a, b, b / max(a, 1e-9), lambda v: f"{v:.1f}")
+    for scenario, key in (("busy", "busy desk"), ("breaking", "breaking story")):
+        a, b = small["scenarios"][scenario], big["scenarios"][scenario]
+        add(f"{key}, p99 ms", a["p99_ms"], b["p99_ms"], b["p99_ms"] / max(a["p99_ms"], 1e-9), lambda v: f"{v:.1f}")
+    a, b = small["scenarios"]["busy"]["hit_rate"], big["scenarios"]["busy"]["hit_rate"]
+    add("busy desk, hit rate", a, b, a / max(b, 1e-9), lambda v: f"{v:.3f}")
+    a, b = small["scenarios"]["breaking"]["renders_per_purge"], big["scenarios"]["breaking"]["renders_per_purge"]
+    add("breaking story, renders per purge", a, b, b / max(a, 1e-9), lambda v: f"{v:.2f}")
+    a, b = small["followers"]["site_hit_rate"], big["followers"]["site_hit_rate"]
+    add("site hit rate while followers poll", a, b, a / max(b, 1e-9), lambda v: f"{v:.3f}")
+    return out
+
+
+def comparison_table(small: dict, big: dict) -> str:
+    rows = comparison(small, big)
+    lines = [f"| measure | {small['size']:,} | {big['size']:,} | {label(big['size'])} vs {label(small['size'])} "
+             f"(times worse) | within {LIMIT}× |", "| --- | ---: | ---: | ---: | :---: |"]
+    lines += [f"| {m} | {a} | {b} | {worse:.2f} | {'yes' if ok else '**no**'} |" for m, a, b, worse, ok in rows]
+    missed = [m for m, *_, ok in rows if not ok]
+    lines.append(f"\n{len(rows) - len(missed)} of {len(rows)} within {LIMIT}×" + (f"; not: {', '.join(missed)}." if missed else "."))
+    return "\n".join(lines)
+
+
+def chart(setups: dict) -> str:
+    """Horizontal bars: each page's rate as a fraction of the static file's (same server, same run), one bar per
+    database and size, so that every run in bench/results.json shows side by side (inline SVG)."""
+    runs = [(setup, r) for setup, run in setups.items() for r in run["sizes"]]
+    names = list(dict.fromkeys(name for _, r in runs for name in to_static(r)))
+    colours = {(setup, r["size"]): SETUP_COLOURS[i % len(SETUP_COLOURS)] for i, (setup, r) in enumerate(runs)}
+    top = max([v for _, r in runs for v in to_static(r).values()] + [1.0])
+    bar, gap = 14, 10
+    height = 60 + len(runs) * 18 + len(names) * (bar * len(runs) + gap)
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" width="820" height="{height}" font-family="sans-serif" font-size="12">',
+             '<text x="10" y="18" font-weight="bold">Rate as a fraction of the static file of the same size '
+             '(same server, same run; higher is better)</text>']
+    y = 34
+    for (setup, r) in runs:
+        lines.append(f'<rect x="10" y="{y - 10}" width="12" height="12" fill="{colours[(setup, r["size"])]}"/>')
+        lines.append(f'<text x="28" y="{y}">{setup}, {r["size"]:,} stories</text>')
+        y += 18
+    y += 8
+    for name in names:
+        lines.append(f'<text x="10" y="{y + bar * len(runs) / 2 + 4:.0f}">{name}</text>')
+        for setup, r in runs:
+            value = to_static(r).get(name)
+            if value is not None:
+                width = 440 * value / top
+                lines.append(f'<rect x="300" y="{y}" width="{width:.1f}" height="{bar - 2}" fill="{colours[(setup, r["size"])]}"/>')
+                lines.append(f'<text x="{305 + width:.1f}" y="{y + bar - 3}" font-size="10">{value:.3f}</text>')
+            y += bar
+        y += gap
     lines.append("</svg>")
     return "\n".join(lines)
+
+
+def size_section(setup: str, run: dict, r: dict) -> str:
+    out = [f"## {setup}, {r['size']:,} stories\n", "| page | req/s | p50 ms | p99 ms | SQL queries | errors |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, res, q in r["rows"]:
+        out.append(f"| {name} | {res['rps']:.0f} | {res['p50_ms']:.1f} | {res['p99_ms']:.1f} | {q} | {res['errors']} |")
+    out.append("\nRatios to the static file (same run): " + ", ".join(f"{k} **{v:.3f}**" for k, v in r["ratios"].items())
+               + " (targets: uncached ≥ 0.06, cached article ≥ 0.85).\n")
+    busy, breaking = r["scenarios"]["busy"], r["scenarios"]["breaking"]
+    seconds = run["scenario_seconds"]
+    out.append(f"Busy desk ({seconds} s, 32 readers over {READ_STORIES:,} stories and every listing; "
+               f"{busy['desk']['saves']} saves, {busy['desk']['live_saves']} live saves): hit rate **{busy['hit_rate']:.3f}** "
+               f"(target ≥ 0.95; {busy['states']}), p50 {busy['p50_ms']:.1f} ms, p99 {busy['p99_ms']:.1f} ms, "
+               f"{busy['errors']} errors, {busy['rps']:.0f} req/s.\n")
+    out.append(f"Breaking story ({seconds} s, 200 readers on one page, saved every 5 s): "
+               f"**{breaking['renders_per_purge']:.2f}** renders per purge (target ≤ 2; {breaking['states']}, "
+               f"{breaking['desk']['live_saves']} purges), p99 {breaking['p99_ms']:.1f} ms, {breaking['errors']} errors.\n")
+    f = r["followers"]
+    out.append(f"Live endpoint (as followers get it, page cache) / static file of its size: **{r['live_ratio']:.2f}** "
+               f"(target ≥ 0.50). {run['followers']:,} followers polling every 15 s for {run['follow_seconds']} s while an "
+               f"entry is posted every 10 s: {f['polls']} polls, {f['errors']} errors; the rest of the site meanwhile "
+               f"{f['site_hit_rate']:.1%} page-cache hits ({f['site_reads']} reads; target > 95%).\n")
+    out.append("Uncached single-client latency, median / best of 30: "
+               + ", ".join(f"{k} {v:.1f} / {r.get('latency_best', r['latency'])[k]:.1f} ms" for k, v in r["latency"].items()) + ".\n")
+    return "\n".join(out)
+
+
+def write_results(setups: dict) -> None:
+    """bench/results.md and bench/results.svg from every setup in bench/results.json (each run replaces the entry of
+    its own database and cache); text below NOTES_MARK in the old results.md is kept."""
+    path = ROOT / "bench" / "results.md"
+    notes = ""
+    if path.exists() and NOTES_MARK in path.read_text():
+        notes = path.read_text().split(NOTES_MARK, 1)[1]
+    out = ["# Benchmark results\n", "`make bench` (bench/run.py). Each row's ratio is to a static file of the same size "
+           "served by the same server in the same run: compare ratios, not rates, across runs. Comparisons between sizes "
+           f"are made within one run (target: the largest size within {LIMIT}× of the smallest).\n"]
+    for setup, run in setups.items():
+        out.append(f"Run for {setup}: {run['when']}, gunicorn on {run['cores']} cores, load by {run['tool']} "
+                   f"({run['connections']} connections, {run['duration']} s per row), scenarios {run['scenario_seconds']} s, "
+                   "sizes " + ", ".join(f"{r['size']:,}" for r in run["sizes"]) + ".\n")
+    for setup, run in setups.items():
+        for r in run["sizes"]:
+            out.append(size_section(setup, run, r))
+        if len(run["sizes"]) > 1:
+            small, big = run["sizes"][0], run["sizes"][-1]
+            out.append(f"## {setup}: {big['size']:,} stories against {small['size']:,} (same run)\n")
+            out.append(comparison_table(small, big) + "\n")
+    out.append("![Rates as fractions of the static file, every database and size](results.svg)\n")
+    path.write_text("\n".join(out) + (f"\n{NOTES_MARK}{notes}" if notes else ""))
+    (ROOT / "bench" / "results.svg").write_text(chart(setups) + "\n")
 
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
     database = "PostgreSQL" if DB_URL else "SQLite"
-    cache = "Redis" if REDIS_URL else "shared file"
-    say(f"# Newsroom benchmark\n\n{database}, {cache} cache, gunicorn ({os.cpu_count()} cores), sizes {SIZES}")
+    cache = "Redis" if REDIS_URL else "shared file cache"
+    setup = f"{database} + {cache}"
+    say(f"# Newsroom benchmark\n\n{setup}, gunicorn ({os.cpu_count()} cores), sizes {SIZES}")
     results = [run_size(size) for size in SIZES]
     if len(results) > 1:
-        say("\nuncached latency, largest size / smallest size (target 1.5x or less):")
-        for page in results[0]["latency"]:
-            factor = results[-1]["latency"][page] / results[0]["latency"][page]
-            say(f"- {page}: {factor:.2f}x")
-    (ROOT / "bench" / "results.svg").write_text(chart(results))
-    with open(ROOT / "bench" / "results.md", "w") as out:
-        out.write(f"# Benchmark results\n\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {database}, {cache} cache, "
-                  f"gunicorn on {os.cpu_count()} cores; {CONNECTIONS} connections for {DURATION} s per row.\n\n")
-        for r in results:
-            out.write(f"## {r['size']:,} stories\n\n| page | req/s | p50 ms | p99 ms | SQL queries | errors |\n"
-                      "| --- | ---: | ---: | ---: | ---: | ---: |\n")
-            for name, res, q in r["rows"]:
-                out.write(f"| {name} | {res['rps']:.0f} | {res['p50_ms']:.1f} | {res['p99_ms']:.1f} | {q} | {res['errors']} |\n")
-            out.write(f"\nCached article / static file rate: **{r['ratio']:.2f}**.\n\n")
-            out.write("Ratios to the static file (same run): " + ", ".join(f"{k} **{v:.3f}**" for k, v in r["ratios"].items())
-                      + " (targets: uncached ≥ 0.06, cached article ≥ 0.85).\n\n")
-            busy, breaking = r["scenarios"]["busy"], r["scenarios"]["breaking"]
-            out.write(f"Busy desk ({SCENARIO_SECONDS} s, 32 readers over {busy['desk']} saves): hit rate **{busy['hit_rate']:.3f}** "
-                      f"(target ≥ 0.95; {busy['states']}), p50 {busy['p50_ms']:.1f} ms, p99 {busy['p99_ms']:.1f} ms, "
-                      f"{busy['errors']} errors, {busy['rps']:.0f} req/s.\n\n")
-            out.write(f"Breaking story ({SCENARIO_SECONDS} s, 200 readers on one page, saved every 5 s): "
-                      f"**{breaking['renders_per_purge']:.2f}** renders per purge (target ≤ 2; {breaking['states']}, "
-                      f"{breaking['desk']['live_saves']} purges), p99 {breaking['p99_ms']:.1f} ms, {breaking['errors']} errors.\n\n")
-            f = r["followers"]
-            out.write(f"Live endpoint (as followers get it, page cache) / static file of its size: **{r['live_ratio']:.2f}** "
-                      "(target ≥ 0.50). "
-                      f"{FOLLOWERS:,} followers polling every 15 s for {FOLLOW_SECONDS} s while an entry is posted every "
-                      f"10 s: {f['polls']} polls, {f['errors']} errors; the rest of the site meanwhile "
-                      f"{f['site_hit_rate']:.1%} page-cache hits ({f['site_reads']} reads; target > 95%).\n\n")
-            out.write("Uncached single-client median: " + ", ".join(f"{k} {v:.1f} ms" for k, v in r["latency"].items()) + "\n\n")
-        out.write("![Requests per second](results.svg)\n")
-    say("\nwritten: bench/results.md, bench/results.svg")
+        say(f"\n## {results[-1]['size']:,} stories against {results[0]['size']:,} (within {LIMIT}x?)\n")
+        say(comparison_table(results[0], results[-1]))
+    setups = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    setups[setup] = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cores": os.cpu_count(),
+                     "tool": "wrk" if shutil.which("wrk") else "bench/load.py", "connections": CONNECTIONS,
+                     "duration": DURATION, "scenario_seconds": SCENARIO_SECONDS, "followers": FOLLOWERS,
+                     "follow_seconds": FOLLOW_SECONDS, "sizes": results}
+    RESULTS_JSON.write_text(json.dumps(setups, indent=1) + "\n")
+    write_results(setups)
+    say("\nwritten: bench/results.json, bench/results.md, bench/results.svg")
 
 
 if __name__ == "__main__":
