@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
@@ -10,11 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
-from core.admin_paginator import EstimatedCountPaginator
+from core.admin_paginator import CappedCountPaginator
 from core.admin_time import instant_column
 from core.timefmt import reader_datetime
 
-from . import actors, services
+from . import actors, admin_search, services
 from .admin_previews import list_url as preview_links_url
 from .admin_previews import preview_link_urls
 from .admin_revisions import history_link, revision_urls
@@ -103,6 +104,15 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class StoryChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        if self.query:
+            # The date bar reads every match (its first and last dates, then its years or months): a search's cost
+            # would grow with the archive. A search lists its matches newest first; the Published filter narrows it.
+            self.date_hierarchy = None
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -112,13 +122,15 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     list_filter = [StatusFilter, "section", ("published_at", admin.DateFieldListFilter)]
     actions = ["trash_selected", "restore_selected"]
+    # Django's own search over these when the search app is not installed; with it, its index (get_search_results).
     search_fields = ["headline", "standfirst", "reporters__name", "tags__name"]
+    search_help_text = "Words of the headline, standfirst, bylines or tags (whole words or their beginnings), a story number or a slug."
     date_hierarchy = "published_at"
     list_select_related = ["section"]
     list_per_page = 50
-    # Large archives: no second COUNT(*) for "N total", and the unfiltered count is an estimate.
+    # Large archives: no second COUNT(*) for "N total"; the list's own count is bounded (articles/admin_search.py).
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = CappedCountPaginator
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["hero_photo", "section", "social_image"]
     readonly_fields = ["published_ist", "updated_ist", "pending_updates", "sharing_preview"]
@@ -153,6 +165,25 @@ class ArticleAdmin(admin.ModelAdmin):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or actors.may_edit(request.user, obj)
+
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        # The search index when the search app is installed (bounded, no joins, so no DISTINCT); else Django's own.
+        found = admin_search.search_stories(queryset, search_term)
+        if found is None:
+            return super().get_search_results(request, queryset, search_term)
+        return found, False
+
+    # Only the list's own parameters (page, order): the default view, everything but the trash.
+    DEFAULT_VIEW_PARAMETERS = {"p", "o"}
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        estimate = None
+        if not set(request.GET) - self.DEFAULT_VIEW_PARAMETERS and can_publish(request.user):
+            estimate = admin_search.not_trashed_estimate(queryset)
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, estimate=estimate)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):

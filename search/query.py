@@ -10,6 +10,11 @@ Visibility is decided at query time by joining `Article.objects.live(now)` (comp
 ORM, so it is the same rule as every other public page): scheduled and expired stories
 never leak, and a scheduled story is found from its instant without reindexing.
 
+Bounded at any archive size: a search ranks only the newest MAX_RANKED (200) matching live
+stories, and counts at most one more; a word found in most of a 100,000-story archive costs what
+it does in a small one. Below the cap nothing changes (every match, ranked, counted exactly);
+above it the page says "200+ stories" and pages through those 200, best match first.
+
 Highlights come from the database (FTS5 highlight()/snippet(), PostgreSQL ts_headline())
 with private-use characters as markers; `highlight_html` escapes everything and only then
 turns the markers into <mark>…</mark>, so stored text can never inject markup.
@@ -18,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
@@ -31,6 +37,8 @@ MAX_QUERY_CHARS = 500
 MAX_TERMS = 10
 MAX_TERM_CHARS = 60
 ELLIPSIS = "…"
+# Only the newest this many matching stories are ranked and paged (settings.SEARCH_MAX_RANKED overrides).
+MAX_RANKED = 200
 
 _MARKED = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_END}]*){HIGHLIGHT_END}")
 
@@ -109,10 +117,12 @@ def _live_sql(now):
 
 
 class _Backend:
-    def count(self, terms, now) -> int:
+    def count(self, terms, now, cap) -> int:
+        """How many live stories match, counting at most `cap` + 1 of them."""
         raise NotImplementedError
 
-    def hits(self, terms, now, offset, limit) -> list[Hit]:
+    def hits(self, terms, now, offset, limit, cap) -> list[Hit]:
+        """A page of the `cap` newest live matches, best match first."""
         raise NotImplementedError
 
 
@@ -121,28 +131,33 @@ class SQLiteBackend(_Backend):
     WEIGHTS = "10.0, 4.0, 1.0, 2.0, 4.0"
     SNIPPET_TOKENS = 32
 
-    def count(self, terms, now) -> int:
+    def count(self, terms, now, cap) -> int:
         live_sql, live_params = _live_sql(now)
         sql = (
-            f"SELECT COUNT(*) FROM search_fts JOIN ({live_sql}) AS live ON live.id = search_fts.rowid "
-            "WHERE search_fts MATCH %s"
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM search_fts JOIN ({live_sql}) AS live ON live.id = search_fts.rowid "
+            "WHERE search_fts MATCH %s LIMIT %s)"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*live_params, fts5_query(terms)])
+            cursor.execute(sql, [*live_params, fts5_query(terms), cap + 1])
             return cursor.fetchone()[0]
 
-    def hits(self, terms, now, offset, limit) -> list[Hit]:
+    def hits(self, terms, now, offset, limit, cap) -> list[Hit]:
         live_sql, live_params = _live_sql(now)
         marks = [HIGHLIGHT_START, HIGHLIGHT_END]
+        # The newest `cap` matches are the candidates; bm25() needs the MATCH in the ranking query itself.
         sql = (
             "SELECT search_fts.rowid, highlight(search_fts, 0, %s, %s), highlight(search_fts, 1, %s, %s), "
             f"snippet(search_fts, 2, %s, %s, %s, {self.SNIPPET_TOKENS}) "
-            f"FROM search_fts JOIN ({live_sql}) AS live ON live.id = search_fts.rowid "
+            "FROM search_fts JOIN ("
+            f"  SELECT live.id, live.published_at FROM search_fts JOIN ({live_sql}) AS live ON live.id = search_fts.rowid "
+            "   WHERE search_fts MATCH %s ORDER BY live.published_at DESC, live.id DESC LIMIT %s"
+            ") AS candidate ON candidate.id = search_fts.rowid "
             "WHERE search_fts MATCH %s "
-            f"ORDER BY bm25(search_fts, {self.WEIGHTS}), live.published_at DESC, search_fts.rowid DESC "
+            f"ORDER BY bm25(search_fts, {self.WEIGHTS}), candidate.published_at DESC, search_fts.rowid DESC "
             "LIMIT %s OFFSET %s"
         )
-        params = [*marks, *marks, *marks, ELLIPSIS, *live_params, fts5_query(terms), limit, offset]
+        match = fts5_query(terms)
+        params = [*marks, *marks, *marks, ELLIPSIS, *live_params, match, cap, match, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -157,35 +172,41 @@ class PostgresBackend(_Backend):
         f'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
     )
 
-    def count(self, terms, now) -> int:
+    # The query is written out (not a joined function) so the planner sees it: for a word in most stories it walks
+    # the stories newest first and stops after `cap`; for a rare one it reads the GIN index and sorts the few.
+    def _candidates(self, now, terms, cap):
         live_sql, live_params = _live_sql(now)
         sql = (
-            f"SELECT COUNT(*) FROM search_searchdocument d JOIN ({live_sql}) AS live ON live.id = d.article_id "
-            "WHERE d.search_vector @@ plainto_tsquery(%s::regconfig, %s)"
+            f"SELECT d.article_id, d.search_vector, live.published_at FROM search_searchdocument d "
+            f"JOIN ({live_sql}) AS live ON live.id = d.article_id "
+            "WHERE d.search_vector @@ plainto_tsquery(%s::regconfig, %s) "
+            "ORDER BY live.published_at DESC, live.id DESC LIMIT %s"
         )
+        return sql, [*live_params, self.CONFIG, pg_query_text(terms), cap]
+
+    def count(self, terms, now, cap) -> int:
+        candidates, params = self._candidates(now, terms, cap + 1)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*live_params, self.CONFIG, pg_query_text(terms)])
+            cursor.execute(f"SELECT COUNT(*) FROM ({candidates}) AS candidate", params)
             return cursor.fetchone()[0]
 
-    def hits(self, terms, now, offset, limit) -> list[Hit]:
-        live_sql, live_params = _live_sql(now)
-        # Rank and cut the page first; ts_headline (which re-parses the text) runs only on its rows.
+    def hits(self, terms, now, offset, limit, cap) -> list[Hit]:
+        candidates, candidate_params = self._candidates(now, terms, cap)
+        # Rank the candidates and cut the page first; ts_headline (which re-parses the text) runs only on its rows.
         sql = (
             "SELECT page.article_id, ts_headline(%s::regconfig, d.headline, page.query, %s), "
             "ts_headline(%s::regconfig, d.standfirst, page.query, %s), "
             "ts_headline(%s::regconfig, d.body, page.query, %s) "
             "FROM ("
-            "  SELECT d.article_id, q.query, ts_rank(d.search_vector, q.query) AS rank, live.published_at "
-            f"  FROM search_searchdocument d JOIN ({live_sql}) AS live ON live.id = d.article_id "
-            "   CROSS JOIN plainto_tsquery(%s::regconfig, %s) AS q(query) "
-            "  WHERE d.search_vector @@ q.query "
-            "  ORDER BY rank DESC, live.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s"
+            "  SELECT c.article_id, q.query, ts_rank(c.search_vector, q.query) AS rank, c.published_at "
+            f"  FROM ({candidates}) AS c CROSS JOIN plainto_tsquery(%s::regconfig, %s) AS q(query) "
+            "  ORDER BY rank DESC, c.published_at DESC, c.article_id DESC LIMIT %s OFFSET %s"
             ") AS page JOIN search_searchdocument d ON d.article_id = page.article_id "
             "ORDER BY page.rank DESC, page.published_at DESC, page.article_id DESC"
         )
         params = [
             self.CONFIG, self.FULL, self.CONFIG, self.FULL, self.CONFIG, self.FRAGMENTS,
-            *live_params, self.CONFIG, pg_query_text(terms), limit, offset,
+            *candidate_params, self.CONFIG, pg_query_text(terms), limit, offset,
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -204,18 +225,30 @@ def backend() -> _Backend:
 class SearchResults:
     """A lazy, sliceable result list for django.core.paginator.Paginator.
 
-    count() is one query, a page slice one more; no terms means no query at all.
+    Bounded at any archive size: only the `max_ranked` newest matching stories are ranked and
+    paged, and counting stops one past them (`capped` then says there are more). Below the cap,
+    the results and the count are every match. count() is one query, a page slice one more; no
+    terms means no query at all.
     """
 
-    def __init__(self, terms: list[str], now=None):
+    def __init__(self, terms: list[str], now=None, max_ranked: int | None = None):
         self.terms = terms
         self.now = now or timezone.now()
-        self._count: int | None = None
+        self.max_ranked = max_ranked or getattr(settings, "SEARCH_MAX_RANKED", MAX_RANKED)
+        self._found: int | None = None
+
+    def _found_up_to_cap(self) -> int:
+        if self._found is None:
+            self._found = backend().count(self.terms, self.now, self.max_ranked) if self.terms else 0
+        return self._found
+
+    @property
+    def capped(self) -> bool:
+        """More stories match than are ranked: the page says "N+ stories"."""
+        return self._found_up_to_cap() > self.max_ranked
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = backend().count(self.terms, self.now) if self.terms else 0
-        return self._count
+        return min(self._found_up_to_cap(), self.max_ranked)
 
     def __len__(self) -> int:
         return self.count()
@@ -224,7 +257,8 @@ class SearchResults:
         if not isinstance(key, slice):
             raise TypeError("SearchResults supports slices only")
         start, stop = key.start or 0, key.stop
-        if not self.terms or stop is not None and stop <= start or self.count() == 0:
+        total = self.count()
+        stop = total if stop is None else min(stop, total)
+        if not self.terms or stop <= start:
             return []
-        limit = (stop - start) if stop is not None else self.count()
-        return backend().hits(self.terms, self.now, start, limit)
+        return backend().hits(self.terms, self.now, start, stop - start, self.max_ranked)

@@ -127,6 +127,42 @@ def test_results_are_paginated_and_links_keep_the_query(client, db, indexed, set
         assert found(search(client, "cyclone", page="x")) == found(first)
 
 
+def test_only_the_newest_matches_are_ranked_and_the_page_says_there_are_more(client, db, indexed, settings):
+    settings.SEARCH_RESULTS_PER_PAGE = 2
+    settings.SEARCH_MAX_RANKED = 4
+    with time_machine.travel(NOW, tick=False):
+        with indexed():
+            # The best match (its headline) is the oldest: beyond the 4 newest, so it is not ranked.
+            publish_story(headline="Drought relief announced", at=NOW - timedelta(days=30))
+            for i in range(5):
+                publish_story(headline=f"Story {i}", body="<p>Talk of drought.</p>", at=NOW - timedelta(hours=i))
+            publish_story(headline="Drought in the north", at=NOW - timedelta(minutes=30))
+        first = search(client, "drought")
+        html = first.content.decode()
+        assert "4+ stories for “drought”: the newest 4, best match first, page 1 of 2" in html
+        # The 4 newest matches, the headline match first, then the rest newest first.
+        assert found(first) == ["Drought in the north", "Story 0"]
+        assert found(search(client, "drought", page=2)) == ["Story 1", "Story 2"]
+        assert found(search(client, "drought", page=3)) == ["Story 1", "Story 2"]  # the last page
+        # Exactly at the cap there is nothing more to say: an exact count.
+        settings.SEARCH_MAX_RANKED = 7
+        assert "7 stories for “drought”, page 1 of 4" in search(client, "drought").content.decode()
+        assert found(search(client, "drought relief")) == ["Drought relief announced"]
+
+
+def test_counting_stops_one_past_the_cap(db, indexed):
+    from search.query import SearchResults
+
+    with indexed():
+        for i in range(6):
+            publish_story(headline=f"Flood warning {i}")
+    results = SearchResults(["flood"], max_ranked=3)
+    with CaptureQueriesContext(connection) as queries:
+        assert (results.count(), results.capped, len(results[0:10])) == (3, True, 3)
+    assert len(queries) == 2
+    assert (SearchResults(["flood"], max_ranked=6).count(), SearchResults(["flood"], max_ranked=6).capped) == (6, False)
+
+
 def test_fixed_number_of_queries_per_results_page(client, db, indexed, settings):
     settings.SEARCH_RESULTS_PER_PAGE = 10
     with indexed():
