@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -246,6 +247,10 @@ class Article(GuardedModel):
             # The admin list and anything else ordered by publication regardless of status.
             models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
             models.Index(fields=["expires_at"], name="article_expiry_idx", condition=Q(expires_at__isnull=False)),
+            # The newest Updated instant among published stories (the sitemap index's lastmods): a walk, not a sort.
+            models.Index(
+                Coalesce("updated_at", "published_at").desc(), name="article_changed_idx", condition=Q(status="published")
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish stories"),

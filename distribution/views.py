@@ -50,7 +50,7 @@ def sitemap_index(request):
         sitemap = sitemap_class(now)
         location, lastmod = sitemap_url(name), sitemap.get_latest_lastmod()
         entries.append({"location": location, "lastmod": lastmod})
-        for page in range(2, sitemap.paginator.num_pages + 1):
+        for page in range(2, sitemap.num_pages() + 1):
             entries.append({"location": f"{location}?p={page}", "lastmod": lastmod})
     return _xml("distribution/sitemap_index.xml", {"sitemaps": entries})
 

@@ -88,5 +88,8 @@ def test_sitemaps_lastmod_follows_the_latest_entry_even_a_scheduled_one(client):
     at = timezone.now() + timedelta(minutes=5)
     post(blog, editor, "Later", post_at=at)
     assert machine_datetime(at) not in client.get("/sitemap-articles.xml").content.decode()
+    assert machine_datetime(at) not in client.get("/sitemap.xml").content.decode()
     with time_machine.travel(at + timedelta(seconds=2)):
         assert f"<lastmod>{machine_datetime(at)}</lastmod>" in client.get("/sitemap-articles.xml").content.decode()
+        index = client.get("/sitemap.xml").content.decode()  # the index's lastmod for the stories follows it too
+        assert f"<loc>http://testserver/sitemap-articles.xml</loc><lastmod>{machine_datetime(at)}</lastmod>" in index
