@@ -24,6 +24,8 @@ demo: migrate
 	$(LOCAL_ENV) $(PY) manage.py ingest_ninjs --publish demo/ninjs
 	$(LOCAL_ENV) $(PY) manage.py make_demo_liveblog
 	$(LOCAL_ENV) $(PY) manage.py rebuild_search_index
+	@# Related stories are kept at save time; a database made before they were (or by generate_newsroom) gets them here.
+	$(LOCAL_ENV) $(PY) manage.py fill_related
 
 run: demo
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
