@@ -316,16 +316,25 @@ def store_fragment(name: str, build: Callable[[], object]):
         return None  # nothing found is not kept: what would name the change that makes it something?
     names = sorted(collected)
     tokens = current_tokens([*names, SCHEDULE])
-    if tokens and not any(token_time(tokens[key]) >= started for key in names):
-        now = _now()
-        valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
-        upcoming = next_scheduled_instant(tokens[SCHEDULE])
-        if upcoming is not None:
-            valid_until = min(valid_until, upcoming.timestamp())
-        if valid_until > now:
-            entry = ({key: tokens[key] for key in names}, valid_until, value, new_token())
-            cache.set(cache_key, entry, int(valid_until - now) + 1)
+    valid_until = _keep_until(tokens, names, started, deadline[0])
+    if valid_until is not None:
+        entry = ({key: tokens[key] for key in names}, valid_until, value, new_token())
+        cache.set(cache_key, entry, int(valid_until - _now()) + 1)
     return value
+
+
+def _keep_until(tokens: dict, names, started: float, deadline: float) -> float | None:
+    """Until when a page or fragment rendered from `started` may be kept (None: not at all): not when the cache is
+    down or one of its keys was purged while it rendered; at most PAGE_CACHE_SECONDS, its own deadline
+    (limit_lifetime) and the next scheduled instant."""
+    if not tokens or any(token_time(tokens[name]) >= started for name in names):
+        return None
+    now = _now()
+    valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline)
+    upcoming = next_scheduled_instant(tokens[SCHEDULE])
+    if upcoming is not None:
+        valid_until = min(valid_until, upcoming.timestamp())
+    return valid_until if valid_until > now else None
 
 
 # ------------------------------------------------------------------------------------------- request keys
@@ -510,22 +519,16 @@ class PageCacheMiddleware:
         )
         response["Surrogate-Key"] = " ".join(names)
         response["Cache-Tag"] = ",".join(names)
-        # Nothing stored when the cache is down, or when one of the page's keys was purged while it rendered.
-        if tokens and not any(token_time(tokens[name]) >= started for name in names):
-            now = _now()
-            valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline[0])
-            upcoming = next_scheduled_instant(tokens[SCHEDULE])
-            if upcoming is not None:
-                valid_until = min(valid_until, upcoming.timestamp())
-            if valid_until > now:
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
-                    set_response_etag(response)  # hashed once here, not on every hit
-                # Bytes and headers, not the response object: a hit unpickles two plain values.
-                entry = ({name: tokens[name] for name in names}, valid_until, started, tuple(response.items()),
-                         new_token(), response.content)
-                cache.set(key, entry, int(valid_until - now) + 1)
+        valid_until = _keep_until(tokens, names, started, deadline[0])
+        if valid_until is not None:
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
+                set_response_etag(response)  # hashed once here, not on every hit
+            # Bytes and headers, not the response object: a hit unpickles two plain values.
+            entry = ({name: tokens[name] for name in names}, valid_until, started, tuple(response.items()),
+                     new_token(), response.content)
+            cache.set(key, entry, int(valid_until - _now()) + 1)
         response["X-Page-Cache"] = "miss"
         return response
 

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+pytest_plugins = ["tests.purging"]  # the `change` fixture of the targeted-purge tests
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -61,28 +61,6 @@ def newsroom(db, django_capture_on_commit_callbacks):
     return {"biz": biz, "sports": sports, "asha": asha, "hero": hero, "pages": pages}
 
 
-def cache_all(client, pages) -> None:
-    for name, url in pages.items():
-        client.get(url)
-        assert client.get(url)["X-Page-Cache"] == "hit", name
-
-
-def purged(client, pages) -> set[str]:
-    return {name for name, url in pages.items() if client.get(url).get("X-Page-Cache") != "hit"}
-
-
-@pytest.fixture
-def change(client, newsroom, django_capture_on_commit_callbacks):
-    """Cache every page, run the change (its commit hooks too), return the names of the pages it purged."""
-    def run(action) -> set[str]:
-        cache_all(client, newsroom["pages"])
-        with django_capture_on_commit_callbacks(execute=True):
-            action()
-        return purged(client, newsroom["pages"])
-
-    return run
-
-
 def save(story, **fields):
     for name, value in fields.items():
         setattr(story, name, value)

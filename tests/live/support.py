@@ -1,4 +1,6 @@
 """Builders for the live blog tests: people in the roles, a published story made a live blog, entries."""
+import json
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -31,3 +33,12 @@ def live_story(headline="Counting day live", start=None, end=None, reporters=(),
 def post(blog, actor, text="An update.", **kwargs) -> LiveEntry:
     kwargs.setdefault("reporters", [make_reporter("Akanksha Arora")])
     return services.post_entry(blog, actor=actor, body=text, **kwargs)
+
+
+def json_ld(html: str, kind: str) -> dict:
+    """The page's JSON-LD block of this @type."""
+    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+        data = json.loads(block)
+        if data.get("@type") == kind:
+            return data
+    raise AssertionError(f"no {kind} JSON-LD")

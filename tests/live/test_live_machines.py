@@ -1,6 +1,4 @@
 """What machines get of a live blog: LiveBlogPosting JSON-LD, entry feeds, ninjs associations, sitemap lastmod."""
-import json
-import re
 from datetime import timedelta
 
 import feedparser
@@ -12,17 +10,9 @@ from core.timefmt import machine_datetime
 from live import services
 from tests.factories import make_reporter
 from tests.integration.test_ninjs_conformance import _errors, ninjs_31_validator
-from tests.live.support import live_story, post
+from tests.live.support import json_ld, live_story, post
 
 pytestmark = pytest.mark.django_db
-
-
-def json_ld(html: str, kind: str) -> dict:
-    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
-        data = json.loads(block)
-        if data.get("@type") == kind:
-            return data
-    raise AssertionError(f"no {kind} JSON-LD")
 
 
 def test_live_blog_posting_json_ld(client):

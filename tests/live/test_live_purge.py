@@ -21,7 +21,7 @@ from live.models import LiveEntry
 from live.stream import ENTRIES_PER_PAGE, cursor_of
 from photos import services as photo_services
 from tests.factories import make_photo, make_reporter, make_story
-from tests.live.support import member
+from tests.live.support import json_ld, member
 
 # What shows the blog's stream or its story's Updated: its pages, update endpoint, entry feeds, ninjs export, and
 # the feeds listing the story (they show its Updated). Home, listings and other stories are not among them.
@@ -85,31 +85,9 @@ def newsroom(db, django_capture_on_commit_callbacks):
     return {"story": story, "blog": blog, "sports": sports, "editor": editor, "asha": asha, "pages": pages}
 
 
-def cache_all(client, pages) -> None:
-    for name, url in pages.items():
-        assert client.get(url).status_code == 200, name
-        assert client.get(url)["X-Page-Cache"] == "hit", name
-
-
-def purged(client, pages) -> set[str]:
-    return {name for name, url in pages.items() if client.get(url).get("X-Page-Cache") != "hit"}
-
-
 def hard_purged_at(key: str):
     """When `key` was last purged hard (None: not since the pages could have been stored)."""
     return cache.get(pagecache.HARD_KEY.format(name=key))
-
-
-@pytest.fixture
-def change(client, newsroom, django_capture_on_commit_callbacks):
-    """Cache every page, run the change (its commit hooks too), return the names of the pages it purged."""
-    def run(action) -> set[str]:
-        cache_all(client, newsroom["pages"])
-        with django_capture_on_commit_callbacks(execute=True):
-            action()
-        return purged(client, newsroom["pages"])
-
-    return run
 
 
 def newest(newsroom) -> LiveEntry:
@@ -173,14 +151,6 @@ def test_ending_coverage_purges_the_badge_and_the_blogs_pages_hard(change, newsr
 
 
 # --- The head follows the latest entry ---------------------------------------------------------------------------
-
-def json_ld(html: str, kind: str) -> dict:
-    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
-        data = json.loads(block)
-        if data.get("@type") == kind:
-            return data
-    raise AssertionError(f"no {kind} JSON-LD")
-
 
 def test_the_pages_head_sitemaps_and_export_follow_a_new_entry_at_once(change, newsroom, client):
     """Cached with the head of the previous entry (backdated an hour): after a post, the next request shows the new
