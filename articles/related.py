@@ -43,17 +43,6 @@ HOLDERS = 60  # at most this many stories holding a changed story have their lis
 
 # ------------------------------------------------------------------------------------------------- reading
 
-def related_stories(article: Article, *, now=None, limit: int = RELATED_LIMIT) -> list[Article]:
-    """The story's kept related stories that readers may see now, in rank order, as cards (for_listing())."""
-    visible = Article.objects.live(now).filter(related_in__story_id=article.pk).for_listing()
-    return list(visible.order_by("related_in__position")[:limit])
-
-
-def most_recent(article: Article, *, now=None, limit: int = MOST_RECENT_LIMIT) -> list[Article]:
-    stories = Article.objects.live(now).exclude(pk=article.pk).select_related("section")
-    return list(stories.order_by("-published_at", "-id")[:limit])
-
-
 def rails(article: Article, *, now=None) -> tuple[list[Article], list[Article]]:
     """(related_stories, most_recent) in one query for both, plus the cards' two prefetches.
 
@@ -159,14 +148,18 @@ def _serialize() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
-def _refresh(ids, now: datetime) -> None:
-    """Compute and keep the lists of these stories; purge (after commit) the rails of those whose list changed."""
+def _refresh(ids, now: datetime, known: dict[int, list[tuple[int, int]]] | None = None) -> None:
+    """Compute and keep the lists of these stories (`known`: candidates the caller read already); purge (after
+    commit) the rails of those whose list changed."""
     ids = sorted(set(ids))
     if not ids:
         return
     _serialize()
     inputs = inputs_of(ids)
-    lists = {pk: rank(candidates(pk, story_inputs, now)) for pk, story_inputs in inputs.items()}
+    known = known or {}
+    lists = {
+        pk: rank(known[pk] if pk in known else candidates(pk, story_inputs, now)) for pk, story_inputs in inputs.items()
+    }
     kept: dict[int, list[int]] = {}
     for story_id, related_id in RelatedStory.objects.filter(story_id__in=list(inputs)).order_by(
         "story_id", "position"
@@ -205,7 +198,7 @@ def story_changed_here(article_id: int) -> None:
     )
     others = set(holders) | ({pk for pk, _ in rows} if inputs.is_candidate(now) else set())
     others.discard(article_id)
-    _refresh([article_id, *others], now)
+    _refresh([article_id, *others], now, known={article_id: rows})
 
 
 @story_service

@@ -188,8 +188,6 @@ def purge_all(*, hard: bool = True) -> None:
     purge_keys([ALL], hard=hard)
 
 
-purge = purge_all  # the older name (tests of owed purges use it)
-
 
 def pay_owed_purge() -> None:
     """Write the purges this process owes, if any (called before serving from the cache, and by the scheduler)."""

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from articles.models import Article
-from articles.related import most_recent, related_stories
+from articles.related import rails
 from tests.factories import change_story, make_photo, make_story, publish_story
 
 NOW = datetime(2026, 6, 1, 6, 30, tzinfo=dt_timezone.utc)
@@ -53,7 +53,7 @@ def desk(db, at_now):
 
 
 def test_shared_tags_first_by_count_then_newest(desk):
-    assert headlines(related_stories(page_story(desk))) == [
+    assert headlines(rails(page_story(desk))[0]) == [
         "Three shared, old", "Two shared, newer", "Two shared, older", "One shared, newest",
     ]
 
@@ -65,18 +65,18 @@ def test_same_section_fills_the_rest_newest_first(db, at_now):
         publish_story(headline=f"India {i}", section_slug="india", at=ago(i + 1))
     publish_story(headline="World news", section_slug="world", at=ago(0.1))
     publish_story(headline="India scheduled", section_slug="india", at=NOW + timedelta(minutes=5))
-    assert headlines(related_stories(page_story(story))) == ["Shares the tag", "India 0", "India 1", "India 2"]
+    assert headlines(rails(page_story(story))[0]) == ["Shares the tag", "India 0", "India 1", "India 2"]
 
 
 def test_untagged_story_gets_its_section(db, at_now):
     story = publish_story(headline="Story", section_slug="india", at=ago(10))
     publish_story(headline="India older", section_slug="india", at=ago(20))
     publish_story(headline="World", section_slug="world", at=ago(1))
-    assert headlines(related_stories(page_story(story))) == ["India older"]
+    assert headlines(rails(page_story(story))[0]) == ["India older"]
 
 
 def test_most_recent_is_the_five_newest_live_stories_but_this_one(desk):
-    recent = most_recent(page_story(desk))
+    recent = rails(page_story(desk))[1]
     assert len(recent) == 5
     assert headlines(recent) == ["Unrelated", "Same section, newest", "One shared, newest", "Two shared, newer",
                                  "Two shared, older"]

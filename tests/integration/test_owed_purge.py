@@ -35,7 +35,7 @@ def test_a_purge_the_cache_missed_is_paid_before_the_next_cached_page(client, se
     settings.CACHES = DEAD_REDIS
     story.headline = "After the outage"
     services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
-    pagecache.purge()  # what the commit hook runs
+    pagecache.purge_all()  # what the commit hook runs
     assert pagecache._owed == {pagecache.ALL: True}
 
     # The cache comes back with the old page still in it; this process pays what it owes before serving it.
@@ -48,7 +48,7 @@ def test_a_purge_the_cache_missed_is_paid_before_the_next_cached_page(client, se
 def test_a_written_purge_owes_nothing(db):
     key = pagecache.TOKEN_KEY.format(name=pagecache.ALL)
     cache.set(key, "old", None)
-    pagecache.purge()
+    pagecache.purge_all()
     assert not pagecache._owed and cache.get(key) not in (None, "old")
 
 
