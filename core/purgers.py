@@ -4,24 +4,34 @@
 `PAGE_CACHE_PURGER_SERVICE` configure it (docs/production.md has a configuration for each). Every response the
 page cache stores names its keys in `Surrogate-Key` (Fastly, Varnish xkey) and `Cache-Tag` (Cloudflare), and a
 purge sends the same keys. A purger that cannot reach its CDN logs it and the change still goes out: the app's own
-cache is purged whatever the CDN answers, and the CDN keeps a page at most PAGE_CACHE_CDN_SECONDS.
+cache is purged whatever the CDN answers, and the CDN keeps a page at most PAGE_CACHE_CDN_PURGED_SECONDS.
+
+A purge runs after the commit, on the editor's request, so it must not hang: each request to the CDN has a wall
+deadline of TIMEOUT seconds, headers and body included (core.deadline), and a CDN that failed is not asked again
+for BREAKER_SECONDS by this process (core.breaker): a hung CDN API costs one editor's save TIMEOUT, not every save.
 """
+import http.client
 import json
 import logging
-import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .breaker import breaker_for
+from .deadline import Deadline
+
 log = logging.getLogger("newsroom.purge")
-TIMEOUT = 2.0  # seconds; a purge runs after the commit, on the editor's request
+TIMEOUT = 2.0  # seconds, per request, whatever the CDN does
+BREAKER_SECONDS = 10.0
 
 
 class Purger:
     """Sends nothing (no CDN, or one that only keeps pages PAGE_CACHE_CDN_SECONDS)."""
 
-    def purge(self, keys: list[str], *, hard: bool) -> None:
-        pass
+    def purge(self, keys: list[str], *, hard: bool) -> bool:
+        """Send the purge; False if (part of) it was not sent or not accepted (the reason is logged)."""
+        return True
 
 
 class HttpPurger(Purger):
@@ -37,15 +47,54 @@ class HttpPurger(Purger):
         """(method, url, headers, body) for each request to send."""
         raise NotImplementedError
 
-    def purge(self, keys: list[str], *, hard: bool) -> None:
+    def purge(self, keys: list[str], *, hard: bool) -> bool:
+        sent = True
         for start in range(0, len(keys), self.batch):
             for method, url, headers, body in self.requests(keys[start:start + self.batch], hard):
-                request = urllib.request.Request(url, data=body, method=method, headers=headers)
+                breaker = breaker_for(f"CDN {urlsplit(url).netloc}", BREAKER_SECONDS)
+                if not breaker.allow():
+                    log.warning("CDN purge of %d keys not sent: the CDN failed less than %g s ago", len(keys),
+                                BREAKER_SECONDS)
+                    sent = False
+                    continue
                 try:
-                    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                        response.read()
-                except OSError as error:  # URLError, HTTPError and timeouts are OSErrors
+                    status = send(method, url, headers, body)
+                except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out, cut at the deadline
+                    breaker.failed()
                     log.warning("CDN purge of %d keys failed: %s", len(keys), error)
+                    sent = False
+                    continue
+                if status >= 500:
+                    breaker.failed()
+                else:
+                    breaker.succeeded()
+                if status >= 300:
+                    log.warning("CDN purge of %d keys failed: HTTP %d", len(keys), status)
+                    sent = False
+        return sent
+
+
+def send(method: str, url: str, headers: dict, body: bytes | None, timeout: float = TIMEOUT) -> int:
+    """One request, answered in full within `timeout` seconds or cut off (TimeoutError); the response status."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise OSError(f"not an http(s) URL: {parts.scheme}")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    with Deadline(timeout) as deadline:
+        conn = deadline.connection(parts.scheme, parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            response = conn.getresponse()
+            while response.read(8192):
+                deadline.check()
+            deadline.check()
+            return response.status
+        except (OSError, http.client.HTTPException):
+            if deadline.expired:
+                raise TimeoutError(f"no answer within {timeout:g} s") from None
+            raise
+        finally:
+            conn.close()
 
 
 class VarnishXkeyPurger(HttpPurger):

@@ -6,6 +6,8 @@ decimal, octal and hex IPv4 spellings are resolved first, so they are judged by 
 connects to the checked address (the Host header and TLS name stay the URL's), so DNS cannot answer differently
 between the check and the connection. Redirects are followed by hand, each target checked the same way, at most
 `INGEST_FETCH_MAX_REDIRECTS` of them. `INGEST_FETCH_HOSTS`, when set, is the only hosts fetched from.
+`INGEST_FETCH_TIMEOUT` bounds the whole fetch, redirects included: core.deadline cuts the connection when it runs
+out, so a server dripping its headers or body a byte at a time is stopped there ("did not answer in time").
 
 Every failure raises `FetchRefused` whose message is safe to print: a refused address, a refused connection, a
 timeout while connecting and a TLS failure all read "address not allowed", so the ingest line cannot be used to
@@ -16,10 +18,11 @@ import ipaddress
 import logging
 import socket
 import ssl
-import time
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+
+from .deadline import Deadline
 
 logger = logging.getLogger(__name__)
 
@@ -81,20 +84,6 @@ def resolve_checked(host: str, port: int) -> str:
     return addresses[0]
 
 
-def _connection(scheme: str, host: str, port: int, ip: str, timeout: float) -> http.client.HTTPConnection:
-    if scheme == "https":
-        conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl.create_default_context())
-    else:
-        conn = http.client.HTTPConnection(host, port, timeout=timeout)
-
-    def connect_to_checked_address(address, timeout=timeout, source_address=None):
-        return socket.create_connection((ip, port), timeout, source_address)
-
-    # http.client opens its socket through this attribute; TLS still verifies the certificate for `host`.
-    conn._create_connection = connect_to_checked_address
-    return conn
-
-
 def _split(url: str) -> tuple[str, str, int, str]:
     try:
         parts = urlsplit(url.strip())
@@ -112,52 +101,60 @@ def _split(url: str) -> tuple[str, str, int, str]:
 
 
 def fetch(url: str, *, max_bytes: int | None = None, timeout: float | None = None) -> bytes:
-    """The body at `url` (after checked redirects), or FetchRefused."""
+    """The body at `url` (after checked redirects), or FetchRefused.
+
+    `timeout` (INGEST_FETCH_TIMEOUT, 10 s) is the whole fetch, redirects, headers and body included: a server that
+    drips its answer is cut off when it runs out (core.deadline), not only one that stops sending."""
     max_bytes = max_bytes or _setting("INGEST_FETCH_MAX_BYTES", 15 * 1024 * 1024)
     timeout = timeout or _setting("INGEST_FETCH_TIMEOUT", 10.0)
     max_redirects = _setting("INGEST_FETCH_MAX_REDIRECTS", 3)
-    deadline = time.monotonic() + timeout
-    for _ in range(max_redirects + 1):
-        scheme, host, port, target = _split(url)
-        if not _host_allowed(host):
-            logger.info("fetch refused: %s is not in INGEST_FETCH_HOSTS", host)
-            raise FetchRefused("host not in INGEST_FETCH_HOSTS")
-        ip = resolve_checked(host, port)
-        conn = _connection(scheme, host, port, ip, max(0.1, deadline - time.monotonic()))
-        try:
+    with Deadline(timeout) as deadline:
+        for _ in range(max_redirects + 1):
+            scheme, host, port, target = _split(url)
+            if not _host_allowed(host):
+                logger.info("fetch refused: %s is not in INGEST_FETCH_HOSTS", host)
+                raise FetchRefused("host not in INGEST_FETCH_HOSTS")
+            ip = resolve_checked(host, port)
+            conn = deadline.connection(scheme, host, port, address=ip)
             try:
-                conn.connect()
-            except (OSError, ssl.SSLError) as exc:  # refused, unreachable, timed out, bad certificate: all alike
-                logger.info("fetch of %s failed to connect: %r", url, exc)
-                raise FetchRefused(NOT_ALLOWED) from None
-            try:
-                conn.request("GET", target, headers={"User-Agent": "Newsroom ingest", "Accept": "image/*"})
-                response = conn.getresponse()
-                if response.status in REDIRECTS and response.getheader("Location"):
-                    url = urljoin(url, response.getheader("Location"))
-                    continue
-                if response.status != 200:
-                    raise FetchRefused(f"HTTP {response.status}")
-                length = response.getheader("Content-Length")
-                if length and length.isdigit() and int(length) > max_bytes:
-                    raise FetchRefused(f"larger than {max_bytes} bytes")
-                return _read(response, max_bytes, deadline)
-            except (OSError, http.client.HTTPException) as exc:
-                logger.info("fetch of %s failed: %r", url, exc)
-                raise FetchRefused("the server did not answer in time" if isinstance(exc, TimeoutError)
-                                   else "the server's answer was broken") from None
-        finally:
-            conn.close()
+                try:
+                    conn.connect()
+                except (OSError, ssl.SSLError) as exc:  # refused, unreachable, timed out, bad certificate: all alike
+                    logger.info("fetch of %s failed to connect: %r", url, exc)
+                    raise FetchRefused(NOT_ALLOWED) from None
+                try:
+                    conn.request("GET", target, headers={"User-Agent": "Newsroom ingest", "Accept": "image/*"})
+                    response = conn.getresponse()
+                    if response.status in REDIRECTS and response.getheader("Location"):
+                        url = urljoin(url, response.getheader("Location"))
+                        continue
+                    if response.status != 200:
+                        raise FetchRefused(f"HTTP {response.status}")
+                    length = response.getheader("Content-Length")
+                    if length and length.isdigit() and int(length) > max_bytes:
+                        raise FetchRefused(f"larger than {max_bytes} bytes")
+                    return _read(response, max_bytes, deadline)
+                except (OSError, http.client.HTTPException) as exc:
+                    logger.info("fetch of %s failed: %r", url, exc)
+                    if deadline.expired:
+                        raise FetchRefused(f"the server did not answer in time (over {timeout:g} s)") from None
+                    raise FetchRefused("the server did not answer in time" if isinstance(exc, TimeoutError)
+                                       else "the server's answer was broken") from None
+            finally:
+                conn.close()
     raise FetchRefused(f"more than {max_redirects} redirects")
 
 
-def _read(response, max_bytes: int, deadline: float) -> bytes:
+CHUNK = 8192  # bytes per read: the deadline is also checked between reads
+
+
+def _read(response, max_bytes: int, deadline: Deadline) -> bytes:
     chunks, size = [], 0
     while True:
-        if time.monotonic() > deadline:
-            raise FetchRefused("the server did not answer in time")
-        chunk = response.read(min(65536, max_bytes + 1 - size))
+        deadline.check()
+        chunk = response.read(min(CHUNK, max_bytes + 1 - size))
         if not chunk:
+            deadline.check()  # a body cut short by the deadline ends like a finished one
             return b"".join(chunks)
         chunks.append(chunk)
         size += len(chunk)
