@@ -9,7 +9,13 @@ and prints one table row per scenario:
    many log lines the outage cost;
 3. Redis killed mid-load: its own redis-server on a free port, SIGKILLed a third of the way in, and a correction
    after that: statuses before and after, stale responses;
-4. poisoned update: one update that cannot be applied among N due ones, one `publish_scheduled` pass.
+4. Redis paused (SIGSTOP, not killed) mid-load, a correction saved during the hang, then SIGCONT: per-request
+   latency before, during and after the hang, cache hits after it, stale responses;
+5. poisoned update: one update that cannot be applied among N due ones, one `publish_scheduled` pass;
+6. slow clients: 64 connections sending their headers a byte a second and 64 sending a body a byte a second, for
+   --slow-seconds, while /healthz is probed four times a second; once straight at gunicorn (4 workers x 2
+   threads, gunicorn.conf.py) and once through nginx configured by deploy/nginx/newsroom-limits.conf (skipped
+   when nginx is not installed). The slow clients connect from 127.0.0.2, the probes from 127.0.0.1.
 
 Bounded: each load phase runs --duration seconds (default 8) and at most --max-requests requests.
 """
@@ -31,6 +37,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVEL = re.compile(r"drill-level-(\d+)")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile of sorted `values`."""
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, max(0, round(pct / 100 * len(values) + 0.5) - 1))]
 
 
 def free_port() -> int:
@@ -149,6 +162,7 @@ class Drill:
 
     def app_server(self, workers: int, env=None, log=None) -> str:
         port = free_port()
+        # gunicorn.conf.py (read from the project folder) gives the gthread worker and its threads.
         self.start([sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
                     "--workers", str(workers), "--access-logfile", "/dev/null"], env=env, log=log)
         deadline = time.monotonic() + 60
@@ -163,17 +177,17 @@ class Drill:
                 time.sleep(0.2)
         raise RuntimeError("app server did not start")
 
-    def load(self, host: str, paths: list[str], events=()) -> list[tuple]:
+    def load(self, host: str, paths: list[str], events=(), duration=None, connections=None, until=None) -> list[tuple]:
         """Closed-loop GETs from --connections threads; `events` are (second, callable) run during the load.
 
-        Returns (started, ended, status, level, path) per response, times from time.time()."""
+        Returns (started, ended, status, level, path, X-Page-Cache) per response, times from time.time()."""
         results, lock = [], threading.Lock()
-        deadline = time.time() + self.args.duration
+        deadline = time.time() + (duration or self.args.duration)
         budget = [self.args.max_requests]
 
         def client(offset):
             conn, mine, n = http.client.HTTPConnection(host, timeout=10), [], offset
-            while time.time() < deadline:
+            while time.time() < deadline and not (until and until.is_set()):
                 with lock:
                     if budget[0] <= 0:
                         break
@@ -185,15 +199,16 @@ class Drill:
                     response = conn.getresponse()
                     text = response.read().decode(errors="replace")
                     found = LEVEL.search(text)
-                    mine.append((started, time.time(), response.status, int(found.group(1)) if found else None, path))
+                    mine.append((started, time.time(), response.status, int(found.group(1)) if found else None, path,
+                                 response.getheader("X-Page-Cache", "")))
                 except (OSError, http.client.HTTPException):
-                    mine.append((started, time.time(), "error", None, path))
+                    mine.append((started, time.time(), "error", None, path, ""))
                     conn.close()
                     conn = http.client.HTTPConnection(host, timeout=10)
             with lock:
                 results.extend(mine)
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(self.args.connections)]
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(connections or self.args.connections)]
         start = time.time()
         for thread in threads:
             thread.start()
@@ -286,6 +301,195 @@ class Drill:
                      f"{logged.count('Traceback')} tracebacks",
         }
 
+    def redis_paused(self, story) -> list[dict]:
+        """Our own redis-server paused with SIGSTOP (connections accepted, nothing answered) and resumed."""
+        port = free_port()
+        redis = self.start(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        time.sleep(0.5)
+        env = {**self.env, "REDIS_URL": f"redis://127.0.0.1:{port}/0", "REDIS_TIMEOUT": "0.5"}
+        server = self.app_server(workers=2, env=env, log=self.work / "pause-drill.log")
+        paths = [story["story"], "/", "/section/news/"]
+        for path in paths:  # cached before the hang
+            conn = http.client.HTTPConnection(server, timeout=30)
+            conn.request("GET", path)
+            conn.getresponse().read()
+        hang, marks = self.args.pause_seconds, {}
+
+        def outage():
+            redis.send_signal(signal.SIGSTOP)
+            marks["paused"] = time.time()
+            time.sleep(1)
+            marks.update(self.mode("edit", str(story["id"]), "5", env=env))  # a correction saved during the hang
+            time.sleep(max(0.0, marks["paused"] + hang - time.time()))
+            redis.send_signal(signal.SIGCONT)
+            marks["resumed"] = time.time()
+            time.sleep(8)
+            done.set()
+
+        # Readers one per app-server thread (2 workers x 2), so a request's time is its own, not a queue's.
+        done = threading.Event()
+        rows, _ = self.load(server, paths, events=[(2, outage)], duration=300, connections=4, until=done)
+        redis.send_signal(signal.SIGCONT)
+        if os.environ.get("FAULTS_DEBUG"):
+            t0 = rows[0][0]
+            print({k: round(v - t0, 2) for k, v in marks.items()}, file=sys.stderr)
+            for r in rows:
+                print(round(r[0] - t0, 2), round(r[1] - t0, 2), r[2], r[3], r[4], r[5], file=sys.stderr)
+        phases = [("before the pause", [r for r in rows if r[0] < marks["paused"]]),
+                  ("Redis paused", [r for r in rows if marks["paused"] <= r[0] < marks["resumed"]]),
+                  ("after SIGCONT", [r for r in rows if r[0] >= marks["resumed"]])]
+        stale, settle = self.staleness(rows, marks["committed"], 5)
+        stale_after = [r for r in rows if r[0] >= marks["resumed"] and r[3] is not None and r[3] < 5]
+        hang = marks["resumed"] - marks["paused"]
+        out = []
+        for name, part in phases:
+            seconds = sorted(r[1] - r[0] for r in part) or [0.0]
+            hits = sum(1 for r in part if r[5] == "hit")
+            first_hit = min((r[0] - marks["resumed"] for r in part if r[5] == "hit"), default=None)
+            notes = f"{hits} cache hits"
+            if name == "after SIGCONT":
+                notes += (f", the first {first_hit:.2f} s after SIGCONT" if first_hit is not None else "")
+                notes += (f"; {len(stale_after)} responses after SIGCONT still showed the text from before the "
+                          f"correction saved during the hang" if stale_after else "; the correction showed on every page")
+            out.append({
+                "scenario": f"Redis paused (SIGSTOP {hang:.0f} s, own redis-server, 0.5 s timeout): {name}",
+                "requests": len(part), "statuses": self.statuses(part),
+                "stale": (f"{stale} (correction at {marks['committed'] - marks['paused']:.1f} s into the pause)"
+                          if name == "after SIGCONT" else "-"),
+                "consistent_after": (f"correction {settle:.2f} s" if name == "after SIGCONT" else "-"),
+                "notes": (f"latency p50 {percentile(seconds, 50) * 1000:.0f} ms, p99 {percentile(seconds, 99) * 1000:.0f} ms, "
+                          f"max {seconds[-1] * 1000:.0f} ms; {notes}"),
+            })
+        return out
+
+    def slow_clients(self) -> list[dict]:
+        """64 slow-header + 64 slow-body connections against gunicorn alone, then against nginx in front of it."""
+        env = {**self.env, "WEB_CONCURRENCY": "4", "GUNICORN_THREADS": "2"}
+        server = self.app_server(workers=4, env=env)
+        host, port = server.split(":")
+        rows = [self.slow_drill(f"gunicorn alone (4 workers x 2 threads), {host}:{port}", int(port))]
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        if nginx:
+            front = self.nginx(nginx, int(port))
+            rows.append(self.slow_drill("nginx (deploy/nginx/newsroom-limits.conf) in front of the same gunicorn", front))
+        else:
+            rows.append({"scenario": "slow clients through nginx", "requests": "-", "statuses": "-", "stale": "-",
+                         "consistent_after": "-", "notes": "skipped: nginx not installed (apt-get install nginx)"})
+        return rows
+
+    def nginx(self, binary: str, upstream: int) -> int:
+        """nginx on a free port with the repository's limits file, in front of 127.0.0.1:upstream."""
+        port, prefix = free_port(), self.work / "nginx"
+        (prefix / "logs").mkdir(parents=True, exist_ok=True)
+        conf = prefix / "nginx.conf"
+        conf.write_text(f"""
+daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {ROOT / "deploy" / "nginx" / "newsroom-limits.conf"};
+    upstream newsroom_app {{ server 127.0.0.1:{upstream}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ proxy_pass http://newsroom_app; }}
+    }}
+}}
+""")
+        self.start([binary, "-p", str(prefix), "-c", str(conf)], log=prefix / "logs" / "stderr.log")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status in (200, 503):
+                    return port
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"nginx did not start: {(prefix / 'logs' / 'error.log').read_text()[-2000:]}")
+
+    def slow_drill(self, name: str, port: int) -> dict:
+        seconds, per_kind = self.args.slow_seconds, self.args.slow_connections
+        stop = threading.Event()
+        counts = Counter()
+        lock = threading.Lock()
+        head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        body_head = (b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n")
+
+        def attacker(first: bytes, drip: bytes):
+            while not stop.is_set():
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=5, source_address=("127.0.0.2", 0)) as sock:
+                        sock.sendall(first)
+                        with lock:
+                            counts["opened"] += 1
+                        while not stop.is_set():
+                            sock.sendall(drip)
+                            if stop.wait(1.0):
+                                break
+                            # A server that gave up on us has closed the connection: notice it at the next byte.
+                            sock.setblocking(False)
+                            try:
+                                if sock.recv(1024) == b"":
+                                    raise ConnectionResetError
+                            except BlockingIOError:
+                                pass
+                            finally:
+                                sock.setblocking(True)
+                except OSError:
+                    with lock:
+                        counts["cut"] += 1
+                    stop.wait(0.2)
+
+        probes = []
+
+        def prober():
+            while not stop.is_set():
+                started = time.monotonic()
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                    conn.request("GET", "/healthz", headers={"Connection": "close"})
+                    response = conn.getresponse()
+                    response.read()
+                    probes.append((response.status, time.monotonic() - started))
+                    conn.close()
+                except TimeoutError:
+                    probes.append(("timeout", time.monotonic() - started))
+                except (OSError, http.client.HTTPException):
+                    probes.append(("error", time.monotonic() - started))
+                stop.wait(max(0.0, 0.25 - (time.monotonic() - started)))
+
+        threads = [threading.Thread(target=attacker, args=(head, b"X")) for _ in range(per_kind)]
+        threads += [threading.Thread(target=attacker, args=(body_head, b"x")) for _ in range(per_kind)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)  # every slow connection is open before the first probe
+        probe = threading.Thread(target=prober)
+        probe.start()
+        stop.wait(seconds)
+        stop.set()
+        for thread in [*threads, probe]:
+            thread.join(10)
+        answered = sorted(t for status, t in probes if status == 200)
+        failed = Counter(status for status, _ in probes if status != 200)
+        latency = (f"p50 {percentile(answered, 50) * 1000:.0f} ms, p99 {percentile(answered, 99) * 1000:.0f} ms"
+                   if answered else "none answered")
+        return {
+            "scenario": f"slow clients: {per_kind} slow-header + {per_kind} slow-body connections, {seconds:g} s; {name}",
+            "requests": f"{len(probes)} /healthz probes (2 s timeout)",
+            "statuses": f"answered 200: {len(answered)}; " + (", ".join(f"{k}: {v}" for k, v in sorted(failed.items(), key=str)) or "no failures"),
+            "stale": "-", "consistent_after": "-",
+            "notes": f"answered in {latency}; slow connections opened {counts['opened']}, cut by the server {counts['cut']}",
+        }
+
     def poisoned_update(self) -> dict:
         n = self.args.poison_among
         result = self.mode("poison", str(n))
@@ -301,6 +505,10 @@ class Drill:
             self.manage("migrate", "--noinput", "-v0")
             self.manage("collectstatic", "--noinput", "-v0")
             story = self.mode("seed")
+            if self.args.only == "slow":
+                return self.slow_clients()
+            if self.args.only == "pause":
+                return self.redis_paused(story)
             rows = [self.embedded_default(story)]
             for process in self.processes:
                 self.stop(process)
@@ -314,7 +522,12 @@ class Drill:
                              "consistent_after": "-", "notes": "skipped: redis-server not installed"})
             for process in self.processes:
                 self.stop(process)
+            if shutil.which("redis-server"):
+                rows.extend(self.redis_paused(story))
+            for process in self.processes:
+                self.stop(process)
             rows.append(self.poisoned_update())
+            rows.extend(self.slow_clients())
             return rows
         finally:
             for process in self.processes:
@@ -331,6 +544,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--max-requests", type=int, default=20000, help="at most this many requests per scenario")
     parser.add_argument("--poison-among", type=int, default=20, help="good updates due beside the poisoned one")
+    parser.add_argument("--pause-seconds", type=float, default=10.0, help="how long Redis stays paused (default 10)")
+    parser.add_argument("--slow-seconds", type=float, default=20.0, help="length of each slow-client drill (default 20)")
+    parser.add_argument("--slow-connections", type=int, default=64, help="slow-header and slow-body connections, each")
+    parser.add_argument("--only", choices=["slow", "pause"], help="run one scenario alone (after building the newsroom)")
     args = parser.parse_args()
     started = time.time()
     rows = Drill(args).run()
