@@ -39,6 +39,53 @@ ROOT = Path(__file__).resolve().parents[1]
 LEVEL = re.compile(r"drill-level-(\d+)")
 
 
+def nginx_command(binary: str, prefix: Path, port: int, upstream: int) -> list[str]:
+    """The command for an nginx in the foreground on 127.0.0.1:port, everything it writes under `prefix`, configured
+    like production by deploy/nginx/newsroom-limits.conf (included as is) in front of gunicorn on 127.0.0.1:upstream;
+    the server block is deploy/nginx/newsroom-site.conf's without TLS."""
+    (prefix / "logs").mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(f"""
+daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {ROOT / "deploy" / "nginx" / "newsroom-limits.conf"};
+    upstream newsroom_app {{ server 127.0.0.1:{upstream}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ proxy_pass http://newsroom_app; }}
+    }}
+}}
+""")
+    return [binary, "-p", str(prefix), "-c", str(conf)]
+
+
+def wait_for_nginx(port: int, prefix: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status in (200, 503):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nginx did not start: {(prefix / 'logs' / 'error.log').read_text()[-2000:]}")
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
 def percentile(values: list[float], pct: float) -> float:
     """The nearest-rank percentile of sorted `values`."""
     if not values:
@@ -368,7 +415,7 @@ class Drill:
         server = self.app_server(workers=4, env=env)
         host, port = server.split(":")
         rows = [self.slow_drill(f"gunicorn alone (4 workers x 2 threads), {host}:{port}", int(port))]
-        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        nginx = nginx_binary()
         if nginx:
             front = self.nginx(nginx, int(port))
             rows.append(self.slow_drill("nginx (deploy/nginx/newsroom-limits.conf) in front of the same gunicorn", front))
@@ -380,40 +427,9 @@ class Drill:
     def nginx(self, binary: str, upstream: int) -> int:
         """nginx on a free port with the repository's limits file, in front of 127.0.0.1:upstream."""
         port, prefix = free_port(), self.work / "nginx"
-        (prefix / "logs").mkdir(parents=True, exist_ok=True)
-        conf = prefix / "nginx.conf"
-        conf.write_text(f"""
-daemon off;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {ROOT / "deploy" / "nginx" / "newsroom-limits.conf"};
-    upstream newsroom_app {{ server 127.0.0.1:{upstream}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{ proxy_pass http://newsroom_app; }}
-    }}
-}}
-""")
-        self.start([binary, "-p", str(prefix), "-c", str(conf)], log=prefix / "logs" / "stderr.log")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status in (200, 503):
-                    return port
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"nginx did not start: {(prefix / 'logs' / 'error.log').read_text()[-2000:]}")
+        self.start(nginx_command(binary, prefix, port, upstream), log=prefix / "stderr.log")
+        wait_for_nginx(port, prefix)
+        return port
 
     def slow_drill(self, name: str, port: int) -> dict:
         seconds, per_kind = self.args.slow_seconds, self.args.slow_connections
