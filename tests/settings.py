@@ -14,6 +14,9 @@ SITE_URL = "http://testserver"
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     # A run's keys never meet another run's (or production's) on a shared Redis.
     CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"  # noqa: F405
+    # The shared Redis may stall for a moment under eight test runs; a 5 s breaker would turn that into 5 s of
+    # misses for the tests that follow. The breaker's own tests (test_cache_hang.py) configure theirs.
+    CACHES["default"]["OPTIONS"]["BREAKER_SECONDS"] = 1.0  # noqa: F405
 else:
     # The embedded default's shared file cache, in a directory of this run (other processes get it via CACHE_DIR).
     CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")  # noqa: F405
