@@ -371,6 +371,9 @@ class Drill:
             redis.send_signal(signal.SIGCONT)
             marks["resumed"] = time.time()
             time.sleep(8)
+            redis.send_signal(signal.SIGKILL)  # for comparison: a Redis that refuses at once
+            marks["killed"] = time.time()
+            time.sleep(8)
             done.set()
 
         # Readers one per app-server thread (2 workers x 2), so a request's time is its own, not a queue's.
@@ -384,9 +387,11 @@ class Drill:
                 print(round(r[0] - t0, 2), round(r[1] - t0, 2), r[2], r[3], r[4], r[5], file=sys.stderr)
         phases = [("before the pause", [r for r in rows if r[0] < marks["paused"]]),
                   ("Redis paused", [r for r in rows if marks["paused"] <= r[0] < marks["resumed"]]),
-                  ("after SIGCONT", [r for r in rows if r[0] >= marks["resumed"]])]
-        stale, settle = self.staleness(rows, marks["committed"], 5)
-        stale_after = [r for r in rows if r[0] >= marks["resumed"] and r[3] is not None and r[3] < 5]
+                  ("after SIGCONT", [r for r in rows if marks["resumed"] <= r[0] < marks["killed"]]),
+                  ("then SIGKILLed, for comparison (refused at once)", [r for r in rows if r[0] >= marks["killed"]])]
+        before_kill = [r for r in rows if r[0] < marks["killed"]]
+        stale, settle = self.staleness(before_kill, marks["committed"], 5)
+        stale_after = [r for r in before_kill if r[0] >= marks["resumed"] and r[3] is not None and r[3] < 5]
         hang = marks["resumed"] - marks["paused"]
         out = []
         for name, part in phases:
