@@ -22,9 +22,12 @@ class LiveBlogForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reporters"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
-        self.fields["reporters"].required = False
-        self.fields["poll_seconds"].min_value = 5
+        # A reporter sees the blog read-only: the admin builds this form without the fields it shows as text.
+        if "reporters" in self.fields:
+            self.fields["reporters"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
+            self.fields["reporters"].required = False
+        if "poll_seconds" in self.fields:
+            self.fields["poll_seconds"].min_value = 5
 
     def clean(self):
         data = super().clean()
