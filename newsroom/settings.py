@@ -240,6 +240,9 @@ INGEST_MAX_JSON_DEPTH = 64
 INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or not ours (an unsafe `next` is ignored): the desk, not Django's
+# default /accounts/profile/, which is a 404 here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Page cache (core/pagecache.py): anonymous public pages, purged by the keys of what they show.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
@@ -297,12 +300,16 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-# Outages (database, cache) are logged once a minute per process, without a traceback; see core/logfilters.py.
+# Outages (database, cache) are logged once a minute per process, without a traceback; 403s and 404s as one line
+# each, without one; see core/logfilters.py.
 LOG_REPEAT_SECONDS = int(os.environ.get("LOG_REPEAT_SECONDS", "60"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"outages": {"()": "core.logfilters.OutageFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages"]}},
+    "filters": {
+        "outages": {"()": "core.logfilters.OutageFilter"},
+        "client_errors": {"()": "core.logfilters.ClientErrorFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages", "client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
