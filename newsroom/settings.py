@@ -5,6 +5,7 @@ production sets DATABASE_URL / REDIS_URL and the security variables (see README)
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     # Outside the session, auth and CSP layers: a cached page (stored with its headers) costs no
     # query and no header work.
     "core.pagecache.PageCacheMiddleware",
+    # Answers ADS_CREATIVE_ORIGIN's host (ad frames only) before any middleware asks for an allowed Host.
+    "ads.origin.CreativeOriginMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.ImportMapCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,6 +265,16 @@ PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/se
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).
 AD_HOSTS = env_list("AD_HOSTS")
+# HTML / third-party tag creatives from an origin of their own (ads/origin.py), e.g. https://adframes.example.net:
+# a host name pointing at these app servers, outside the site's cookie domain. Empty: from the site's origin,
+# isolated by the sandbox alone.
+ADS_CREATIVE_ORIGIN = os.environ.get("ADS_CREATIVE_ORIGIN", "")
+if ADS_CREATIVE_ORIGIN:
+    from ads.origin import parse as parse_creative_origin  # noqa: E402  (no models)
+
+    ADS_CREATIVE_ORIGIN = parse_creative_origin(ADS_CREATIVE_ORIGIN)
+    if urlsplit(ADS_CREATIVE_ORIGIN).netloc == urlsplit(SITE_URL).netloc.lower() or urlsplit(ADS_CREATIVE_ORIGIN).hostname in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ADS_CREATIVE_ORIGIN must be a host of its own, not the site's (nor in ALLOWED_HOSTS)")
 # Players a story body may embed (articles/embeds.py lists them); the publisher's own video host is optional:
 # PUBLISHER_VIDEO_URL="https://video.example.com/v/{id}" PUBLISHER_VIDEO_PLAYER="https://video.example.com/embed/{id}".
 PUBLISHER_VIDEO_URL = os.environ.get("PUBLISHER_VIDEO_URL", "")
@@ -279,7 +292,7 @@ CONTENT_SECURITY_POLICY = {
         # Inline style attributes size the ad slots and the admin's widgets.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", *AD_HOSTS],
-        "frame-src": ["'self'", *AD_HOSTS, *EMBED_FRAME_ORIGINS],
+        "frame-src": ["'self'", *AD_HOSTS, *EMBED_FRAME_ORIGINS, *([ADS_CREATIVE_ORIGIN] if ADS_CREATIVE_ORIGIN else [])],
         "connect-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "object-src": ["'none'"],
