@@ -2,6 +2,7 @@
 the story form. JSON views mounted in the photo admin (PhotoAdmin.get_urls), so they carry the admin's login and
 permission checks; the upload goes through the library's own form (photos.checks), like any other upload."""
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -15,6 +16,7 @@ from .renditions import best_rendition
 
 logger = logging.getLogger(__name__)
 RESULTS = 24
+ID = re.compile(r"[0-9]{1,18}")
 SEARCHED = ("caption", "alt_text", "credit__name", "uploaded_by__username", "uploaded_by__first_name",
             "uploaded_by__last_name")
 
@@ -44,7 +46,8 @@ def search(request):
     `&credits=1` adds the credits an upload may choose."""
     if not (request.user.has_perm("photos.view_photo") or request.user.has_perm("photos.change_photo")):
         raise PermissionDenied
-    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:100]
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses (a 500).
+    ids = [int(part) for part in (p.strip() for p in request.GET.get("ids", "").split(",")) if ID.fullmatch(part)][:100]
     if ids:
         found = {photo.pk: photo for photo in _photos().filter(pk__in=ids)}
         photos = [found[pk] for pk in ids if pk in found]

@@ -99,3 +99,13 @@ def test_the_storage_keeps_complete_files_only(db, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         storage.save("photos/b.jpg", ContentFile(b"complete picture"))
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.jpg"]
+
+
+def test_the_choosers_ids_parameter_takes_ascii_numbers_only(reporter_client):
+    from tests.factories import make_photo
+
+    photo = make_photo()
+    for junk in ("²", "١", "9" * 40, "-1", "1e3", f"{photo.pk},²,{'9' * 19}"):
+        response = reporter_client.get("/admin/photos/photo/chooser/", {"ids": junk})
+        assert response.status_code == 200, junk
+    assert [r["id"] for r in reporter_client.get("/admin/photos/photo/chooser/", {"ids": f"²,{photo.pk}"}).json()["results"]] == [photo.pk]
