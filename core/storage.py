@@ -5,10 +5,19 @@ the half-written file there, under a name nothing records. Here the bytes go to 
 target first, deleted if the write fails, and only a complete file is renamed into place (Django's own move for
 uploads that already sit in a temporary file; a rename within one file system is atomic and needs no space).
 """
+import errno
 import os
 import tempfile
 
 from django.core.files.storage import FileSystemStorage
+
+DISK_FULL = ("The media disk is full: the photo was not saved. Tell the site's administrator; "
+             "nothing you typed is lost, upload again once space is freed.")
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
 
 
 class _Written:

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from .logfilters import DATABASE_DOWN
+from .storage import is_disk_full
 
 outage_log = logging.getLogger("newsroom.outage")
 
@@ -59,6 +60,8 @@ def server_error(request):
         return response
     if isinstance(error, DataError):  # out of range, too long, NUL...: the request's value, answered as such
         return HttpResponse(render_to_string("400.html", context), status=400)
+    if is_disk_full(error):  # an upload outside the photo desk's own handling (portraits, ad images)
+        return HttpResponse(render_to_string("507.html", context), status=507)
     return HttpResponse(render_to_string("500.html", context), status=500)
 
 

@@ -109,3 +109,19 @@ def test_the_choosers_ids_parameter_takes_ascii_numbers_only(reporter_client):
         response = reporter_client.get("/admin/photos/photo/chooser/", {"ids": junk})
         assert response.status_code == 200, junk
     assert [r["id"] for r in reporter_client.get("/admin/photos/photo/chooser/", {"ids": f"²,{photo.pk}"}).json()["results"]] == [photo.pk]
+
+
+def test_other_admin_uploads_on_a_full_disk_get_a_page_that_says_so(client, db, disk_full):
+    from reporters.models import Reporter
+
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(user)
+    client.raise_request_exception = False
+    before = media_files()
+    response = client.post("/admin/reporters/reporter/add/", {
+        "name": "Asha Rao", "slug": "asha-rao", "bio": "",
+        "portrait": SimpleUploadedFile("asha.jpg", image_bytes(), content_type="image/jpeg"),
+    })
+    assert response.status_code == 507, response.content.decode()[:500]
+    assert "The media disk is full" in response.content.decode()
+    assert not Reporter.objects.filter(slug="asha-rao").exists() and media_files() == before
