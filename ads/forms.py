@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 
+from core.instants import InstantField
 from core.validators import SafeLinkValidator
 
 from .models import Campaign, Creative
@@ -11,11 +12,11 @@ HTML_REFUSED = "Only Ad operations may enter HTML or third-party tag creatives."
 
 
 class CampaignForm(forms.ModelForm):
-    starts_at = forms.SplitDateTimeField(
+    starts_at = InstantField(
         label="Starts (IST)", widget=admin_widgets.AdminSplitDateTime,
         help_text="Indian Standard Time (UTC+05:30), to the second: HH:MM:SS. The campaign runs from this instant.",
     )
-    ends_at = forms.SplitDateTimeField(
+    ends_at = InstantField(
         label="Ends (IST)", widget=admin_widgets.AdminSplitDateTime,
         help_text="Indian Standard Time (UTC+05:30), to the second. The campaign stops at this instant.",
     )

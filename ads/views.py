@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.pagecache import add_keys
 
 from . import counting, delivery
+from . import origin as creative_origin
 from .adstxt import CACHE_KEY as ADS_TXT_CACHE_KEY
 from .models import AdsTxt, Creative
 from .services import slot_map
@@ -59,7 +60,7 @@ def serve(request, key):
         "beacon": reverse("ads:impression", args=[ticket.sign(delivery.IMPRESSION_SALT)]),
     }
     if creative["kind"] == Creative.Kind.HTML:
-        frame = reverse("ads:frame", args=[creative["id"]])
+        frame = creative_origin.absolute(reverse("ads:frame", args=[creative["id"]]))
         data["frame"] = f"{frame}?click={ticket.sign(delivery.CLICK_SALT)}" if click else frame
     else:
         data.update(image=creative["image_url"], alt=creative["alt"], click=click)
@@ -100,9 +101,10 @@ def click(request, token):
     return response
 
 
-def frame_policy() -> str:
+def frame_policy(ancestor: str = "'self'") -> str:
     """The frame's own Content-Security-Policy: the tag's inline code and the configured ad hosts, nothing else of
-    ours. The sandbox directive holds even when the frame URL is opened on its own."""
+    ours. The sandbox directive holds even when the frame URL is opened on its own; `ancestor` is who may frame it
+    (our own pages: 'self', or the site's origin when frames come from ADS_CREATIVE_ORIGIN)."""
     hosts = [
         host for host in (str(h).strip() for h in getattr(settings, "AD_HOSTS", None) or [])
         if host and all(c.isalnum() or c in ".-*:/_" for c in host)  # nothing that could end a directive
@@ -122,7 +124,7 @@ def frame_policy() -> str:
         f"frame-src {sources()}",
         "base-uri 'none'",
         "form-action 'none'",
-        "frame-ancestors 'self'",
+        f"frame-ancestors {ancestor}",
         "sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox",
     ])
 
@@ -131,7 +133,13 @@ def frame_policy() -> str:
 @never_cache
 @require_GET
 def creative_frame(request, pk):
-    """An HTML / third-party tag creative, alone in a document our pages embed in a sandboxed iframe."""
+    """An HTML / third-party tag creative, alone in a document our pages embed in a sandboxed iframe.
+
+    With ADS_CREATIVE_ORIGIN set it is answered on that origin only (ads.origin.CreativeOriginMiddleware calls
+    this view there) and is a 404 on the site's own hosts."""
+    separate = creative_origin.configured()
+    if separate and not creative_origin.is_creative_request(request):
+        raise Http404
     row = Creative.objects.filter(pk=pk, kind=Creative.Kind.HTML, active=True).values("html", "campaign_id").first()
     if row is None:
         raise Http404
@@ -139,10 +147,13 @@ def creative_frame(request, pk):
     if CLICK_MACRO in html:
         ticket = delivery.Ticket.read(request.GET.get("click", ""), delivery.CLICK_SALT)
         valid = ticket is not None and ticket.creative == pk and ticket.campaign == row["campaign_id"]
-        # The token is ours (signature checked), so its URL holds only URL-safe characters.
-        html = html.replace(CLICK_MACRO, reverse("ads:click", args=[request.GET["click"]]) if valid else "#")
-    response = render(request, "ads/frame.html", {"tag": html})
-    response["Content-Security-Policy"] = frame_policy()
+        # The token is ours (signature checked), so its URL holds only URL-safe characters. On the creative
+        # origin the click goes to the site's own host, where clicks are counted.
+        click = reverse("ads:click", args=[request.GET["click"]])
+        html = html.replace(CLICK_MACRO, (settings.SITE_URL + click if separate else click) if valid else "#")
+    # Without the request's context processors: the tag needs nothing of the site, and none of them run here.
+    response = HttpResponse(render_to_string("ads/frame.html", {"tag": html}))
+    response["Content-Security-Policy"] = frame_policy(creative_origin.site_origin() if separate else "'self'")
     response["X-Content-Type-Options"] = "nosniff"
     response["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response["X-Robots-Tag"] = "noindex"

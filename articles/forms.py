@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
+from core.instants import InstantField
 from core.validators import SafeLinkValidator
 from photos.models import Photo
 from reporters.models import Reporter
@@ -118,7 +119,7 @@ class ArticleAdminForm(forms.ModelForm):
     )
     # The trash is reached with "Delete" and left with "Restore from the trash", not from this list.
     workflow = forms.ChoiceField(label="Status", choices=[c for c in Article.Status.choices if c[0] != "trashed"])
-    publish_at = forms.SplitDateTimeField(
+    publish_at = InstantField(
         label="Publish at (IST)", required=False, widget=admin.widgets.AdminSplitDateTime,
         help_text="Leave empty to publish now. A future time schedules the story. " + IST_HELP,
     )
@@ -126,7 +127,7 @@ class ArticleAdminForm(forms.ModelForm):
         required=False, label="Minor fix (does not move “Updated”)",
         help_text="For a typo or a broken link. Any real change to a live story moves “Updated”.",
     )
-    schedule_update_at = forms.SplitDateTimeField(
+    schedule_update_at = InstantField(
         label="Schedule these changes for (IST)", required=False, widget=admin.widgets.AdminSplitDateTime,
         help_text="Live stories only: keep the current version public and put these changes live at this time. "
         "Leave empty to update the story now. " + IST_HELP,

@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 
 def connect(base):
@@ -36,6 +36,8 @@ def follower(base, slug, cursor, interval, deadline, statuses, lock):
             if response.status == 200:
                 etag = response.getheader("ETag")
                 cursor = json.loads(body)["cursor"]
+            elif response.status == 302:  # its entry changed since: the same answer is at the stamp before it
+                cursor = parse_qs(urlsplit(response.getheader("Location")).query)["after"][0]
         except (OSError, http.client.HTTPException, ValueError):
             seen["error"] += 1
         finally:

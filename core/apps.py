@@ -23,3 +23,10 @@ class CoreConfig(AppConfig):
         from .text import connect_cleaning
 
         connect_cleaning()
+
+        # After the admin's autodiscovery (its ready() runs first): every admin date-time field is range-checked.
+        from django.contrib import admin
+
+        from .instants import use_in_admin
+
+        use_in_admin(admin.site)

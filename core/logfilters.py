@@ -11,7 +11,12 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
+
+# What a database that cannot be reached raises (refused or lost connection, server gone, SQLite file unreadable).
+# Other database errors (a value it refuses, a constraint, bad SQL) are the input's or ours: they are logged in
+# full, and core.views.server_error does not answer them with the outage page.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 MESSAGES = {
     "database": "database unavailable: answering 503",
@@ -24,7 +29,7 @@ def outage_kind(record: logging.LogRecord) -> str | None:
         return "cache"
     error = record.exc_info[1] if record.exc_info else None
     while error is not None:
-        if isinstance(error, DatabaseError):
+        if isinstance(error, DATABASE_DOWN):
             return "database"
         error = error.__cause__ or error.__context__
     if record.name == "django.request" and getattr(record, "status_code", None) == 503:
@@ -56,4 +61,18 @@ class OutageFilter(logging.Filter):
             record.msg += f" ({held} similar messages held back since the last one)"
         record.args, record.exc_info, record.exc_text, record.stack_info = (), None, None, None
         record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+# A refused or missing page is the reader's or crawler's doing, not a fault: one line, no traceback.
+QUIET_STATUSES = {403, 404, 405, 410}
+
+
+class ClientErrorFilter(logging.Filter):
+    """django.request logs a 403 or 404 raised as an exception (PermissionDenied, Http404) with its traceback;
+    on a busy site those were most of the log (375 of 398 tracebacks). Keep the line, drop the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.request" and getattr(record, "status_code", None) in QUIET_STATUSES:
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
         return True

@@ -4,11 +4,14 @@ import sys
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, DataError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+
+from .logfilters import DATABASE_DOWN
+from .storage import is_disk_full
 
 outage_log = logging.getLogger("newsroom.outage")
 
@@ -43,15 +46,22 @@ def healthz(request):
 
 
 def server_error(request):
-    """500, or a calm 503 when the database is down. Never shows internals."""
+    """500; a calm 503 when the database is down; 400 for a value the database refused. Never shows internals.
+
+    Django's request logger records the error with its traceback (a 400 or 500 is a gap in our validation);
+    core.logfilters.OutageFilter turns an outage's records into one line a minute.
+    """
     # Rendered without the request's context processors: they may need the database that just failed.
     context = {"SITE_NAME": settings.SITE_NAME}
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
-        # Django's request logger has the error; core.logfilters.OutageFilter lets one line a minute through.
+    if isinstance(error, DATABASE_DOWN):
         response = HttpResponse(render_to_string("503.html", context), status=503)
         response["Retry-After"] = "30"
         return response
+    if isinstance(error, DataError):  # out of range, too long, NUL...: the request's value, answered as such
+        return HttpResponse(render_to_string("400.html", context), status=400)
+    if is_disk_full(error):  # an upload outside the photo desk's own handling (portraits, ad images)
+        return HttpResponse(render_to_string("507.html", context), status=507)
     return HttpResponse(render_to_string("500.html", context), status=500)
 
 

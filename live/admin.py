@@ -104,7 +104,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
         return [
             path("<int:blog_id>/desk/", desk(self.desk_view), name="live_desk"),
             path("<int:blog_id>/desk/stream/", desk(self.stream_view), name="live_desk_stream"),
-            path("<int:blog_id>/desk/history/", desk(self.history_view), name="live_desk_history"),
+            path("<int:blog_id>/desk/history/", desk(self.desk_history_view), name="live_desk_history"),
             path("<int:blog_id>/desk/<int:entry_id>/<str:action>/", desk(self.entry_action), name="live_desk_action"),
         ] + super().get_urls()
 
@@ -154,7 +154,13 @@ class LiveBlogAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "live/desk.html", context)
 
-    def history_view(self, request, blog_id):
+    def history_view(self, request, object_id, extra_context=None):
+        """The admin's own History link (…/<id>/history/): the blog's history is the desk's, which has every change."""
+        if not str(object_id).isdigit():
+            raise Http404
+        return redirect("admin:live_desk_history", int(object_id))
+
+    def desk_history_view(self, request, blog_id):
         """Every change to the blog and its entries, newest first (LiveRecord), 200 at a time."""
         blog = self._blog(request, blog_id)
         records = LiveRecord.objects.filter(blog=blog).select_related("entry").order_by("-created_at", "-id")[:HISTORY_ROWS]

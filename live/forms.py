@@ -4,6 +4,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.models import BODY_EDITOR_EXTENSIONS
+from core.instants import InstantField, InstantInputField
 from core.sanitize import refuse_remote_images
 from photos.models import Photo
 from reporters.models import Reporter
@@ -19,12 +20,16 @@ class LiveBlogForm(forms.ModelForm):
     class Meta:
         model = LiveBlog
         fields = ["article", "coverage_start", "coverage_end", "reporters", "poll_seconds"]
+        field_classes = {"coverage_start": InstantField, "coverage_end": InstantField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reporters"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
-        self.fields["reporters"].required = False
-        self.fields["poll_seconds"].min_value = 5
+        # A reporter sees the blog read-only: the admin builds this form without the fields it shows as text.
+        if "reporters" in self.fields:
+            self.fields["reporters"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
+            self.fields["reporters"].required = False
+        if "poll_seconds" in self.fields:
+            self.fields["poll_seconds"].min_value = 5
 
     def clean(self):
         data = super().clean()
@@ -52,7 +57,7 @@ class EntryForm(forms.Form):
     photo = forms.ModelChoiceField(queryset=Photo.objects.none(), required=False, empty_label="No photo")
     pinned = forms.BooleanField(required=False, label="Pin above the stream")
     key_event = forms.BooleanField(required=False, label="Key event")
-    post_time = forms.DateTimeField(required=False, label="Post at (IST)",
+    post_time = InstantInputField(required=False, label="Post at (IST)",
                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                   help_text="Empty: now. A later instant schedules the entry.")

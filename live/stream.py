@@ -2,8 +2,9 @@
 
 Shared by the story page (live.templatetags), the update endpoint and the feeds.
 """
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -21,19 +22,51 @@ ENDED_PAGE_SECONDS = 60
 HIDDEN_POLL_FACTOR = 4
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+# A cursor is a stamp we handed out, so never far ahead of the clock; a day's slack covers servers' clock skew.
+CURSOR_AHEAD = timedelta(days=1)
+CURSOR_SHAPE = re.compile(r"[0-9]{1,19}")
+
+
+class BadCursor(ValueError):
+    """An `after` that is not a cursor this site hands out (not digits, or beyond any stamp): the endpoint's 400."""
+
+
 def cursor_of(stamp: datetime | None) -> int:
-    """A stamp as the poll cursor: microseconds since the epoch (0: before everything)."""
-    return 0 if stamp is None else int(stamp.timestamp() * 1_000_000)
+    """A stamp as the poll cursor: microseconds since the epoch (0: before everything).
+
+    Integer arithmetic, not timestamp() * 10**6: a float rounds some stamps one microsecond down, and the endpoint
+    snaps a cursor that names no stamp (read_cursor), so a cursor must name its stamp exactly."""
+    return 0 if stamp is None else (stamp - EPOCH) // MICROSECOND
 
 
-def stamp_of(cursor) -> datetime | None:
-    try:
-        value = int(cursor)
-    except (TypeError, ValueError):
+def stamp_of(cursor: int) -> datetime | None:
+    return None if cursor <= 0 else EPOCH + cursor * MICROSECOND
+
+
+def read_cursor(raw: str | None, now: datetime) -> datetime | None:
+    """The stamp an `after` parameter names (None: missing, empty or 0, before everything); BadCursor otherwise."""
+    if raw is None or raw in ("", "0"):
         return None
-    if value <= 0:
-        return None
-    return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
+    if not CURSOR_SHAPE.fullmatch(raw):
+        raise BadCursor("The cursor is a whole number of microseconds.")
+    value = int(raw)
+    if value > cursor_of(now + CURSOR_AHEAD):
+        raise BadCursor("The cursor is later than any update.")
+    return stamp_of(value)
+
+
+def stamps(blog: LiveBlog, now: datetime, after: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """(the latest stamp readers may see, the latest of them at or before `after`), in one query.
+
+    A poll's answer depends only on the second (nothing was stamped between it and `after`), so the endpoint
+    redirects any other cursor to it: whatever `after` a client sends, the page cache holds one entry per stamp."""
+    wanted = {"latest": Max("stamp")}
+    if after is not None:
+        wanted["at_or_before"] = Max("stamp", filter=Q(stamp__lte=after))
+    found = LiveEntry.objects.filter(blog=blog, posted_at__lte=now).aggregate(**wanted)
+    return found["latest"], found.get("at_or_before")
 
 
 def latest_stamp(blog: LiveBlog, now: datetime) -> datetime | None:

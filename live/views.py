@@ -1,5 +1,5 @@
 """Public views of live blogs: the update endpoint pages poll, entry permalinks, the entry feeds."""
-from django.http import Http404, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,10 +16,11 @@ from .stream import (
     ENDED_PAGE_SECONDS,
     HIDDEN_POLL_FACTOR,
     RUNNING_PAGE_SECONDS,
+    BadCursor,
     cursor_of,
-    latest_stamp,
     page_number_of,
-    stamp_of,
+    read_cursor,
+    stamps,
 )
 
 # At most this many changed entries in one answer; the page asks again at once when `more` is true.
@@ -48,12 +49,20 @@ def updates(request, slug):
 
     Two queries (the blog, the latest stamp) decide the ETag, so an unchanged blog answers 304 without loading an
     entry. Every page that is up to date polls the same URL, so a CDN (s-maxage) and the page cache answer the crowd.
+    A cursor that is not a stamp answers 400 (not digits, or later than any stamp could be) or is redirected to the
+    latest stamp before it (the same answer), so random cursors cannot fill the page cache with copies.
     """
     now = timezone.now()
+    try:
+        after = read_cursor(request.GET.get("after"), now)
+    except BadCursor as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     blog = _blog(slug, now)
     pagecache.add_keys(cache_keys.stream(blog.article_id))
-    after = stamp_of(request.GET.get("after"))
-    latest = latest_stamp(blog, now)
+    latest, snapped = stamps(blog, now, after)
+    if after is not None and snapped != after:
+        response = HttpResponseRedirect(f"{request.path}?after={cursor_of(snapped)}")
+        return _cache_headers(request, response, blog, now)
     ended = blog.has_ended(now)
     etag = f'"live-{blog.pk}-{cursor_of(after)}-{cursor_of(latest)}-{int(ended)}-{blog.poll_seconds}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):

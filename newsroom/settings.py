@@ -5,6 +5,7 @@ production sets DATABASE_URL / REDIS_URL and the security variables (see README)
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     # Outside the session, auth and CSP layers: a cached page (stored with its headers) costs no
     # query and no header work.
     "core.pagecache.PageCacheMiddleware",
+    # Answers ADS_CREATIVE_ORIGIN's host (ad frames only) before any middleware asks for an allowed Host.
+    "ads.origin.CreativeOriginMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.ImportMapCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,7 +194,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "core.storage.AtomicFileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -243,6 +246,9 @@ INGEST_MAX_JSON_DEPTH = 64
 INGEST_MAX_STRING_CHARS = 500_000
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or not ours (an unsafe `next` is ignored): the desk, not Django's
+# default /accounts/profile/, which is a 404 here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Page cache (core/pagecache.py): anonymous public pages, purged by the keys of what they show.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
@@ -262,6 +268,16 @@ PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/se
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).
 AD_HOSTS = env_list("AD_HOSTS")
+# HTML / third-party tag creatives from an origin of their own (ads/origin.py), e.g. https://adframes.example.net:
+# a host name pointing at these app servers, outside the site's cookie domain. Empty: from the site's origin,
+# isolated by the sandbox alone.
+ADS_CREATIVE_ORIGIN = os.environ.get("ADS_CREATIVE_ORIGIN", "")
+if ADS_CREATIVE_ORIGIN:
+    from ads.origin import parse as parse_creative_origin  # noqa: E402  (no models)
+
+    ADS_CREATIVE_ORIGIN = parse_creative_origin(ADS_CREATIVE_ORIGIN)
+    if urlsplit(ADS_CREATIVE_ORIGIN).netloc == urlsplit(SITE_URL).netloc.lower() or urlsplit(ADS_CREATIVE_ORIGIN).hostname in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ADS_CREATIVE_ORIGIN must be a host of its own, not the site's (nor in ALLOWED_HOSTS)")
 # Players a story body may embed (articles/embeds.py lists them); the publisher's own video host is optional:
 # PUBLISHER_VIDEO_URL="https://video.example.com/v/{id}" PUBLISHER_VIDEO_PLAYER="https://video.example.com/embed/{id}".
 PUBLISHER_VIDEO_URL = os.environ.get("PUBLISHER_VIDEO_URL", "")
@@ -279,7 +295,7 @@ CONTENT_SECURITY_POLICY = {
         # Inline style attributes size the ad slots and the admin's widgets.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", *AD_HOSTS],
-        "frame-src": ["'self'", *AD_HOSTS, *EMBED_FRAME_ORIGINS],
+        "frame-src": ["'self'", *AD_HOSTS, *EMBED_FRAME_ORIGINS, *([ADS_CREATIVE_ORIGIN] if ADS_CREATIVE_ORIGIN else [])],
         "connect-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "object-src": ["'none'"],
@@ -300,12 +316,16 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-# Outages (database, cache) are logged once a minute per process, without a traceback; see core/logfilters.py.
+# Outages (database, cache) are logged once a minute per process, without a traceback; 403s and 404s as one line
+# each, without one; see core/logfilters.py.
 LOG_REPEAT_SECONDS = int(os.environ.get("LOG_REPEAT_SECONDS", "60"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"outages": {"()": "core.logfilters.OutageFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages"]}},
+    "filters": {
+        "outages": {"()": "core.logfilters.OutageFilter"},
+        "client_errors": {"()": "core.logfilters.ClientErrorFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages", "client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

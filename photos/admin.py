@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import admin
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -7,10 +9,12 @@ from django.utils.html import format_html, format_html_join
 from core.admin_time import instant_column
 
 from . import services
+from .disk import DISK_FULL, is_disk_full
 from .forms import PhotoAdminForm
 from .models import Credit, Photo, Rendition
 from .renditions import best_rendition
 
+logger = logging.getLogger(__name__)
 THUMBNAIL_RATIO = "1:1"
 
 
@@ -185,6 +189,30 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_photo(obj, user=request.user)
+
+    # A full media disk: the save raised inside the admin's transaction (rolled back, and Photo.save deleted the
+    # file it wrote), so the form is shown again, with what was typed and the reason as its error.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OSError as error:
+            if not is_disk_full(error) or getattr(request, "media_disk_full", False):
+                raise
+            logger.error("media disk full: photo save by %s refused (%s)", request.user.get_username(), error)
+            request.media_disk_full = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not getattr(request, "media_disk_full", False):
+            return form
+
+        class DiskFullForm(form):
+            def clean(self):
+                self.add_error(None, DISK_FULL)
+                return super().clean()
+
+        return DiskFullForm
 
     def get_deleted_objects(self, objs, request):
         """A photo any story uses (hero or inline) cannot be deleted: name the stories instead of the rows."""

@@ -1,16 +1,22 @@
 """The story editor's photo chooser (static/articles/editor-media.js): search the library, upload without leaving
 the story form. JSON views mounted in the photo admin (PhotoAdmin.get_urls), so they carry the admin's login and
 permission checks; the upload goes through the library's own form (photos.checks), like any other upload."""
+import logging
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from .disk import DISK_FULL, is_disk_full
 from .forms import PhotoAdminForm
 from .models import Credit, Photo
 from .renditions import best_rendition
 
+logger = logging.getLogger(__name__)
 RESULTS = 24
+ID = re.compile(r"[0-9]{1,18}")
 SEARCHED = ("caption", "alt_text", "credit__name", "uploaded_by__username", "uploaded_by__first_name",
             "uploaded_by__last_name")
 
@@ -40,7 +46,8 @@ def search(request):
     `&credits=1` adds the credits an upload may choose."""
     if not (request.user.has_perm("photos.view_photo") or request.user.has_perm("photos.change_photo")):
         raise PermissionDenied
-    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:100]
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses (a 500).
+    ids = [int(part) for part in (p.strip() for p in request.GET.get("ids", "").split(",")) if ID.fullmatch(part)][:100]
     if ids:
         found = {photo.pk: photo for photo in _photos().filter(pk__in=ids)}
         photos = [found[pk] for pk in ids if pk in found]
@@ -57,7 +64,8 @@ def search(request):
 
 @require_POST
 def upload(request):
-    """A new photo from the chooser's upload form: 201 with the photo, or 400 with the form's errors."""
+    """A new photo from the chooser's upload form: 201 with the photo, 400 with the form's errors, or 507 with a
+    message when the media disk is full (nothing kept)."""
     if not request.user.has_perm("photos.add_photo"):
         raise PermissionDenied
     form = PhotoAdminForm(request.POST, request.FILES)
@@ -65,5 +73,12 @@ def upload(request):
         return JsonResponse({"errors": {field: [str(e) for e in errors] for field, errors in form.errors.items()}}, status=400)
     photo = form.save(commit=False)
     photo.uploaded_by = request.user
-    photo.save()
+    try:
+        photo.save()
+    except OSError as error:
+        if not is_disk_full(error):
+            raise
+        logger.error("media disk full: upload by %s refused (%s)", request.user.get_username(), error)
+        # 507 Insufficient Storage, as JSON: the chooser shows the message beside its upload form.
+        return JsonResponse({"errors": {"image": [DISK_FULL]}}, status=507)
     return JsonResponse(describe(_photos().get(pk=photo.pk)), status=201)

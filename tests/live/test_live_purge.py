@@ -90,6 +90,10 @@ def hard_purged_at(key: str):
     return cache.get(pagecache.HARD_KEY.format(name=key))
 
 
+def latest_stamp_of(newsroom):
+    return LiveEntry.objects.filter(blog=newsroom["blog"]).latest("stamp").stamp
+
+
 def newest(newsroom) -> LiveEntry:
     return LiveEntry.objects.filter(blog=newsroom["blog"]).order_by("-posted_at").first()
 
@@ -112,6 +116,8 @@ def test_a_correction_purges_like_a_new_entry(change, newsroom):
 def test_pins_and_key_events_purge_the_stream_only(change, newsroom):
     entry, editor = newest(newsroom), newsroom["editor"]
     assert change(lambda: services.set_pinned(entry, True, actor=editor)) == STREAM
+    # The pin moved the entry's stamp: an up-to-date page now polls that (the old cursor is redirected to it).
+    newsroom["pages"]["updates_latest"] = f"{newsroom['pages']['blog']}live/?after={cursor_of(latest_stamp_of(newsroom))}"
     assert change(lambda: services.set_key_event(entry, True, actor=editor)) == STREAM
 
 
@@ -184,8 +190,10 @@ def test_a_credit_change_reaches_the_blogs_pages_showing_its_photos(change, news
         with_photos.append(services.post_entry(blog, actor=editor, reporters=[newsroom["asha"]], photo=own,
                                                body=f'<p>Scenes</p><figure data-photo="{placed.pk}"></figure>'))
 
+    before = cursor_of(latest_stamp_of(newsroom))  # what an up-to-date open page polls
     change(post_with_photos)
-    pages = {**pages, "updates_latest": f"{pages['blog']}live/?after={cursor_of(with_photos[0].stamp - timedelta(microseconds=1))}"}
+    # (A cursor naming no stamp, like the new entry's stamp minus 1 µs, is redirected to this one: live.stream.stamps.)
+    pages = {**pages, "updates_latest": f"{pages['blog']}live/?after={before}"}
     newsroom["pages"] = pages
     for credit, photo in (("AP", placed), ("PTI", own)):
         credit_row = photo.credit
