@@ -231,10 +231,7 @@ def wire_note(article: Article) -> str | None:
     the agency's kill, with its time (the same entries are on the History page)."""
     if not article.pk or not article.wire_uri or article.status == Article.Status.PUBLISHED:
         return None
-    entry = article.audit_entries.filter(
-        Q(action__in=(services.WIRE_HELD, services.WIRE_KILL))
-        | Q(source=AuditEntry.Source.INGEST, changes__has_key="status", action="unpublish")
-    ).order_by("-id").first()
+    entry = article.audit_entries.filter(services.WIRE_DECISIONS).order_by("-id").first()
     if entry is None:
         return None
     return f"{entry.note or entry.action.capitalize()} ({reader_datetime(entry.created_at)})"

@@ -234,6 +234,8 @@ def record_wire_version(article: Article, *, version: str, version_created: date
 # the site: audit entries (History page, and the note on the story form), written by articles.ingest.
 WIRE_HELD = "wire update held"
 WIRE_KILL = "killed by the agency"
+# Those entries, and the unpublish of a kill (made by the ingest actor): what the story form and desk home show.
+WIRE_DECISIONS = Q(action__in=(WIRE_HELD, WIRE_KILL)) | Q(source=AuditEntry.Source.INGEST, action="unpublish")
 
 
 @story_service

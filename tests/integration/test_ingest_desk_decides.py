@@ -85,6 +85,10 @@ def test_a_wire_update_after_the_desk_unpublished_is_held(wire, client, editor, 
     client.force_login(editor)
     form = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
     assert "From the wire:" in form and "stays off the site (unpublished by the desk)" in unescape(form)
+    # And the desk home lists it.
+    home = unescape(client.get("/admin/").content.decode())
+    assert "From the wire: held and killed" in home
+    assert "Monsoon covers Kerala</a>" in home and "stays off the site (unpublished by the desk)" in home
     client.logout()
     # The same version again is unchanged, and still off the site.
     lines, _ = ingest(wire, django_capture_on_commit_callbacks, "--publish", version="2",
@@ -110,6 +114,9 @@ def test_a_wire_update_after_the_desk_trashed_is_held_and_touches_nothing(
     assert client.get(PATH).status_code == 404
     entries = AuditEntry.objects.filter(story_id=story.pk, action=services.WIRE_HELD)
     assert entries.count() == 1 and "not applied: the story is in the trash" in entries.get().note
+    client.force_login(editor)
+    assert "not applied: the story is in the trash" in unescape(client.get("/admin/").content.decode())
+    client.logout()
     # A newer version still gets its own entry.
     ingest(wire, django_capture_on_commit_callbacks, "--publish", version="3", versionCreated="2021-03-25T07:00:00Z")
     assert entries.count() == 2
