@@ -123,14 +123,19 @@ def test_a_wire_update_after_the_desk_trashed_is_held_and_touches_nothing(
 
 
 @pytest.mark.django_db
-def test_a_story_the_desk_returned_to_draft_is_not_published_by_the_wire(
-        wire, client, editor, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(("moves", "status", "why"), [
+    (["return_to_draft"], "draft", "returned to draft by the desk"),
+    (["unpublish", "submit_for_review"], "review", "in review at the desk"),
+])
+def test_a_story_the_desk_moved_to_draft_or_review_is_not_published_by_the_wire(
+        wire, client, editor, django_capture_on_commit_callbacks, moves, status, why):
     story = live_story(wire, django_capture_on_commit_callbacks, client)
     with django_capture_on_commit_callbacks(execute=True):
-        services.return_to_draft(story, actor=editor)
+        for move in moves:
+            story = getattr(services, move)(story, actor=editor)
     lines, _ = ingest(wire, django_capture_on_commit_callbacks, "--publish", version="2")
-    assert lines == [f"held urn:test:1 {URL} (returned to draft by the desk)"]
-    assert Article.objects.get().status == "draft" and client.get(PATH).status_code == 404
+    assert lines == [f"held urn:test:1 {URL} ({why})"]
+    assert Article.objects.get().status == status and client.get(PATH).status_code == 404
 
 
 @pytest.mark.django_db
@@ -244,3 +249,18 @@ def test_hostile_dates_and_versions_are_rejected_and_change_nothing(wire, item, 
     assert lines == [f"rejected urn:test:1 {reason}"] and str(error) == "1 of 1 items rejected"
     after = Article.objects.get()
     assert (after.headline, after.wire_version, after.updated_at) == (before.headline, "1", before.updated_at)
+
+
+@pytest.mark.django_db
+def test_a_kill_takes_down_a_scheduled_story_before_its_instant(wire, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    embargo = (timezone.now() + timedelta(hours=2)).replace(microsecond=0).isoformat()
+    lines, _ = ingest(wire, django_capture_on_commit_callbacks, "--publish", embargoedUntil=embargo)
+    assert lines == [f"scheduled urn:test:1 {URL}"]
+    lines, _ = ingest(wire, django_capture_on_commit_callbacks, version="2", pubStatus="canceled")
+    assert lines == [f"killed urn:test:1 {URL} (canceled by the agency)"]
+    story = Article.objects.get()
+    assert story.status == "unpublished" and not Article.objects.live().exists()
