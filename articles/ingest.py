@@ -173,14 +173,22 @@ def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> Ing
         return _kill(item, existing)
     if existing and not is_newer(item, existing.wire_version or None, existing.wire_version_created):
         return IngestResult("unchanged", item.uri, existing.public_url)
-    held = desk_hold(existing) if existing else None
-    if held and existing.status == Article.Status.TRASHED:
-        _note_trashed_hold(existing, item, held)  # a story in the trash is not touched: not even its wire version
-        return IngestResult("held", item.uri, existing.public_url, [held])
     notes: list[str] = []
-    pictures = _read_pictures(item, base_dir, notes)
-    version_change = _version_change(existing, item) if held else {}  # before _write sets the new version
+    trashed = existing is not None and existing.status == Article.Status.TRASHED
+    pictures = [] if trashed else _read_pictures(item, base_dir, notes)  # a trashed story takes nothing
     with transaction.atomic():
+        held = None
+        if existing is not None:
+            # Judged on the locked row: the desk may have moved the story while the pictures were fetched.
+            existing = Article.objects.select_for_update().get(pk=existing.pk)
+            if not is_newer(item, existing.wire_version or None, existing.wire_version_created):
+                return IngestResult("unchanged", item.uri, existing.public_url)
+            held = desk_hold(existing)
+            if existing.status == Article.Status.TRASHED:
+                # Not touched, not even its wire version: restoring it brings back what the desk threw away.
+                _note_trashed_hold(existing, item, held)
+                return IngestResult("held", item.uri, existing.public_url, [held])
+        version_change = _version_change(existing, item) if held else {}  # before _write sets the new version
         article, action = _write(item, existing, pictures, publish and not held, notes)
         if held:
             services.record_wire_decision(

@@ -264,3 +264,22 @@ def test_a_kill_takes_down_a_scheduled_story_before_its_instant(wire, django_cap
     assert lines == [f"killed urn:test:1 {URL} (canceled by the agency)"]
     story = Article.objects.get()
     assert story.status == "unpublished" and not Article.objects.live().exists()
+
+
+@pytest.mark.django_db
+def test_a_desk_takedown_while_the_pictures_are_fetched_still_wins(wire, client, editor, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    from articles import ingest as ingest_module
+
+    live_story(wire, django_capture_on_commit_callbacks, client)
+    real = ingest_module._read_pictures
+
+    def desk_unpublishes_meanwhile(item, base_dir, notes):
+        pictures = real(item, base_dir, notes)  # remote pictures can take seconds
+        services.unpublish(Article.objects.get(wire_uri="urn:test:1"), actor=editor)
+        return pictures
+
+    monkeypatch.setattr(ingest_module, "_read_pictures", desk_unpublishes_meanwhile)
+    lines, _ = ingest(wire, django_capture_on_commit_callbacks, "--publish", version="2")
+    assert lines == [f"held urn:test:1 {URL} (unpublished by the desk)"]
+    assert Article.objects.get().status == "unpublished"
