@@ -450,7 +450,8 @@ WEIRD_VALUES = [None, 0, -1, 1.5, True, "", "x", [], [None], [1, "a"], {}, {"a":
                 [{"value": 3, "role": [], "name": {}, "href": 5, "width": "wide"}], {"k": [{}]}]
 KNOWN_KEYS = ["uri", "type", "version", "versionCreated", "versioncreated", "firstCreated", "embargoedUntil",
               "embargoed", "headlines", "headline", "headline_main", "descriptions", "description_text", "bodies",
-              "body_html", "body_text", "by", "byline", "language", "subjects", "subject", "associations"]
+              "body_html", "body_text", "by", "byline", "language", "subjects", "subject", "associations",
+              "pubStatus", "pubstatus"]
 
 
 @pytest.mark.parametrize("key", KNOWN_KEYS)
