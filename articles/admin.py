@@ -20,6 +20,7 @@ from .admin_previews import list_url as preview_links_url
 from .admin_previews import preview_link_urls
 from .admin_revisions import history_link, revision_urls
 from .forms import ArticleAdminForm
+from .ingest import wire_note
 from .models import Article, AuditEntry, Byline, ScheduledUpdate, Section
 from .schedule import schedule_urls
 from .update_forms import ScheduledUpdateForm
@@ -311,6 +312,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "share_url": preview_links_url(article),
                 "preview_url": reverse("articles:preview", args=[article.pk]),
                 "story_state": STATE_LABELS.get(article.state(), ""),
+                "wire_note": wire_note(article),  # a held wire update or the agency's kill (articles.ingest)
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 

@@ -1,7 +1,7 @@
 """The desk home (the admin's index): what each person needs after logging in.
 
 Their own stories by state, what waits in review, what goes live today (IST), scheduled updates that are overdue,
-and recent changes by others — each list limited to the stories the person may open (articles.actors).
+recent changes by others, and what the wire sent that was held or killed — each list limited to the stories the person may open (articles.actors).
 """
 from datetime import datetime, time, timedelta
 
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core.timefmt import IST, machine_datetime, reader_clock, reader_date, reader_datetime
 
-from . import actors
-from .models import Article, Revision, ScheduledUpdate
+from . import actors, services
+from .models import Article, AuditEntry, Revision, ScheduledUpdate
 
 SHOWN = 8
 OWN_STATES = [("draft", "Drafts"), ("review", "In review"), ("scheduled", "Scheduled"), ("published", "Published")]
@@ -69,7 +69,13 @@ def desk_for(user, now: datetime | None = None) -> dict:
         .filter(~Q(created_by=user) | Q(created_by__isnull=True))
         .select_related("article", "created_by").order_by("-created_at", "-id")[:SHOWN]
     )
+    # The wire's held updates and kills of stories that are still off the site (articles.ingest).
+    wire = (
+        AuditEntry.objects.filter(services.WIRE_DECISIONS, article__in=viewable.exclude(status=Article.Status.PUBLISHED))
+        .select_related("article").order_by("-id")[:SHOWN]
+    )
     return {
+        "wire": [{**_story(e.article, e.created_at, who=e.actor_name), "what": e.action, "note": e.note} for e in wire],
         "own": _own_by_state(user, now),
         "in_review": [_story(a, a.modified_at, who=_who(a.modified_by)) for a in in_review[:SHOWN]],
         "in_review_count": in_review.count(),

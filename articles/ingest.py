@@ -2,6 +2,11 @@
 
 Each item is atomic: pictures are read first, then every row is written in one transaction
 through articles.services, so a rejected item changes nothing and the others still import.
+
+The desk decides (docs/decisions.md, "The wire never overrules the desk"): a story the desk took off the site
+(unpublished, trashed, returned to draft or review) is never put back up by the wire. A newer version of it is
+`held`: its content becomes the story's (a revision the desk can compare and restore) but the status stays; a
+trashed story is not touched at all. A kill (pubStatus canceled or withheld) takes a story off the site.
 """
 import json
 import logging
@@ -12,19 +17,21 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from core.safe_fetch import FetchRefused, fetch
 from core.sanitize import drop_remote_images
 from core.text import clean_text
+from core.timefmt import machine_datetime, reader_datetime
 from photos import checks as photo_checks
 from photos.services import BadImage, photo_from_bytes
 from reporters.models import Reporter
 
 from . import services, wire_body
-from .models import Article, Revision, Section
-from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item
+from .models import Article, AuditEntry, Revision, Section
+from .ninjs_parse import WireItem, WireItemRejected, WirePicture, is_newer, parse_item, uri_forms
 
 FALLBACK_BYLINE = "Newsroom Staff"
 
@@ -33,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class IngestResult:
-    action: str  # created | updated | scheduled | unchanged | rejected
+    action: str  # created | updated | scheduled | unchanged | held | killed | ignored | rejected
     uri: str
     detail: str  # the public URL, or the reason for a rejection
     notes: list[str] = field(default_factory=list)
@@ -161,14 +168,129 @@ def ingest_item(item: WireItem, *, base_dir: Path, publish: bool = False) -> Ing
     uri_limit = Article._meta.get_field("wire_uri").max_length
     if len(item.uri) > uri_limit:  # PostgreSQL would refuse the row mid-import
         raise WireItemRejected(f"uri longer than {uri_limit} characters")
-    existing = Article.objects.filter(wire_uri=item.uri).first()
+    existing = find_wire_story(item.uri)
+    if item.is_kill:
+        return _kill(item, existing)
     if existing and not is_newer(item, existing.wire_version or None, existing.wire_version_created):
         return IngestResult("unchanged", item.uri, existing.public_url)
     notes: list[str] = []
-    pictures = _read_pictures(item, base_dir, notes)
+    trashed = existing is not None and existing.status == Article.Status.TRASHED
+    pictures = [] if trashed else _read_pictures(item, base_dir, notes)  # a trashed story takes nothing
     with transaction.atomic():
-        article, action = _write(item, existing, pictures, publish, notes)
+        held = None
+        if existing is not None:
+            # Judged on the locked row: the desk may have moved the story while the pictures were fetched.
+            existing = Article.objects.select_for_update().get(pk=existing.pk)
+            if not is_newer(item, existing.wire_version or None, existing.wire_version_created):
+                return IngestResult("unchanged", item.uri, existing.public_url)
+            held = desk_hold(existing)
+            if existing.status == Article.Status.TRASHED:
+                # Not touched, not even its wire version: restoring it brings back what the desk threw away.
+                _note_trashed_hold(existing, item, held)
+                return IngestResult("held", item.uri, existing.public_url, [held])
+        version_change = _version_change(existing, item) if held else {}  # before _write sets the new version
+        article, action = _write(item, existing, pictures, publish and not held, notes)
+        if held:
+            services.record_wire_decision(
+                article, services.WIRE_HELD, actor=services.INGEST, changes=version_change,
+                note=f"{_version_label(item)} is the story's content now, but the story stays off the site "
+                     f"({held}). Publish it again to show it.",
+            )
+            action, notes = "held", [held, *notes]
     return IngestResult(action, item.uri, article.public_url, notes)
+
+
+def find_wire_story(uri: str) -> Article | None:
+    """The story a wire uri names, whichever Unicode form it was stored in (stored before the ingest normalised
+    identities to NFC); the exact form wins if, from before, both exist."""
+    candidates = list(Article.objects.filter(wire_uri__in=uri_forms(uri)))
+    return next((a for a in candidates if a.wire_uri == uri), candidates[0] if candidates else None)
+
+
+def _status_decisions(article: Article):
+    """The story's audit entries that decided whether readers see it: status moves and the agency's kills."""
+    return article.audit_entries.filter(Q(changes__has_key="status") | Q(action=services.WIRE_KILL)).order_by("-id")
+
+
+def desk_hold(article: Article) -> str | None:
+    """Why the wire may not put this story (back) up, as the ingest line says it; None when it may.
+
+    Held: a trashed or unpublished story, and a draft or story in review that someone at the desk moved there (a
+    story the ingest itself made a draft, without --publish, is published by a later --publish run as before).
+    """
+    status = article.status
+    if status == Article.Status.TRASHED:
+        return "trashed by the desk"
+    if status == Article.Status.PUBLISHED:
+        return None
+    last = _status_decisions(article).first()
+    by_agency = last is not None and last.source == AuditEntry.Source.INGEST
+    if status == Article.Status.UNPUBLISHED:
+        return "unpublished after a kill by the agency" if by_agency else "unpublished by the desk"
+    if last is not None and last.action == services.WIRE_KILL:
+        return last.changes.get("pubStatus", [None, "canceled"])[1] + " by the agency"
+    if last is None or by_agency:
+        return None
+    return "returned to draft by the desk" if status == Article.Status.DRAFT else "in review at the desk"
+
+
+def wire_note(article: Article) -> str | None:
+    """The story form's note while a wire story is off the site: the latest update the wire sent that was held, or
+    the agency's kill, with its time (the same entries are on the History page)."""
+    if not article.pk or not article.wire_uri or article.status == Article.Status.PUBLISHED:
+        return None
+    entry = article.audit_entries.filter(services.WIRE_DECISIONS).order_by("-id").first()
+    if entry is None:
+        return None
+    return f"{entry.note or entry.action.capitalize()} ({reader_datetime(entry.created_at)})"
+
+
+def _version_label(item: WireItem) -> str:
+    return f"Wire version {item.version}" if item.version else "A newer wire version"
+
+
+def _version_change(article: Article, item: WireItem) -> dict:
+    return {"wire_version": (article.wire_version or None, item.version),
+            "wire_version_created": (article.wire_version_created, item.version_created)}
+
+
+def _note_trashed_hold(article: Article, item: WireItem, held: str) -> None:
+    """One audit entry per version the agency sends for a trashed story (a re-delivery writes nothing)."""
+    changes = _version_change(article, item)
+    last = article.audit_entries.filter(action=services.WIRE_HELD).order_by("-id").first()
+    sent = [item.version, machine_datetime(item.version_created) if item.version_created else None]
+    if last is not None and [last.changes.get(key, [None, None])[1] for key in changes] == sent:
+        return
+    services.record_wire_decision(
+        article, services.WIRE_HELD, actor=services.INGEST, changes=changes,
+        note=f"{_version_label(item)} was not applied: the story is in the trash ({held}).",
+    )
+
+
+def _kill(item: WireItem, existing: Article | None) -> IngestResult:
+    """The agency takes the item back: a story on the site (live, scheduled or expired) is unpublished through the
+    lifecycle (a hard purge everywhere it showed); one that is not is marked, so a later version is held."""
+    why = f"{item.pub_status} by the agency"
+    if existing is None:
+        return IngestResult("ignored", item.uri, f"({why}, but no story has this uri here: nothing created)")
+    note = f"{why.capitalize()}" + (f" (wire version {item.version})" if item.version else "")
+    if existing.status == Article.Status.PUBLISHED:
+        with transaction.atomic():
+            article = services.transition(existing, Article.Status.UNPUBLISHED, actor=services.INGEST, note=note)
+            article = services.record_wire_version(
+                article, version=item.version or existing.wire_version, actor=services.INGEST,
+                version_created=item.version_created or existing.wire_version_created,
+            )
+        return IngestResult("killed", item.uri, article.public_url, [why])
+    last = _status_decisions(existing).first()
+    if last is not None and (last.action == services.WIRE_KILL or (
+            existing.status == Article.Status.UNPUBLISHED and last.source == AuditEntry.Source.INGEST)):
+        return IngestResult("killed", item.uri, existing.public_url, [f"{why}: already off the site"])
+    services.record_wire_decision(
+        existing, services.WIRE_KILL, actor=services.INGEST, changes={"pubStatus": ("usable", item.pub_status)},
+        note=f"{note}; the story was not on the site. A later wire version will not publish it.",
+    )
+    return IngestResult("killed", item.uri, existing.public_url, [f"{why}: it was not on the site"])
 
 
 def _read_pictures(item: WireItem, base_dir: Path, notes: list[str]) -> list[PictureData]:

@@ -17,11 +17,15 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-__all__ = ["WireItem", "WireItemRejected", "WirePicture", "WireSubject", "is_newer", "parse_item", "split_bylines"]
+__all__ = [
+    "WireItem", "WireItemRejected", "WirePicture", "WireSubject", "is_newer", "parse_item", "split_bylines",
+    "uri_forms",
+]
 
 # Only stories become articles (text, or a composite: a story delivered with its pictures).
 ACCEPTED_TYPES = frozenset({"text", "composite"})
@@ -36,6 +40,17 @@ STANDFIRST_ROLES = ("summary", "sub", "subheadline")
 ALT_ROLES = ("alt", "alttext", "alt_text", "alternative")
 CAPTION_ROLES = ("caption", "summary")
 CREDIT_ROLES = ("creditline", "credit")
+
+# ninjs pubStatus (3.x) / pubstatus (1.x, 2.x), the same three values in every version; NewsML-G2's "stat:" qcodes
+# are accepted too. "withheld" and "canceled" are kills: the agency takes the item back.
+PUB_STATUSES = frozenset({"usable", "withheld", "canceled"})
+KILL_STATUSES = frozenset({"withheld", "canceled"})
+# The window a wire date must fall in. Nothing we carry was written before 1990; a versionCreated or firstCreated
+# more than a day ahead is a wrong clock or a hostile feed ("Updated 1 Jan 2099" on every page, later real versions
+# refused as older). An embargo may lie further ahead, but not beyond a year.
+EARLIEST_WIRE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+EMBARGO_HORIZON = timedelta(days=366)
 
 _LOOKS_LIKE_HTML = re.compile(r"\s*<[a-zA-Z!/]")
 _TAG = re.compile(r"<[^>]*>")
@@ -89,6 +104,11 @@ class WireItem:
     subjects: tuple[WireSubject, ...]
     pictures: tuple[WirePicture, ...]
     item_type: str
+    pub_status: str = "usable"  # usable | withheld | canceled
+
+    @property
+    def is_kill(self) -> bool:
+        return self.pub_status in KILL_STATUSES
 
 
 class _Text(NamedTuple):
@@ -172,8 +192,11 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _date(obj: Obj, *fields: str) -> datetime | None:
-    """The first present field parsed as ISO 8601; absent/null/"" means no date."""
+def _date(obj: Obj, *fields: str, now: datetime, ahead: timedelta = FUTURE_SLACK) -> datetime | None:
+    """The first present field parsed as ISO 8601; absent/null/"" means no date.
+
+    A date before EARLIEST_WIRE_DATE or more than `ahead` after `now` is rejected, naming the field.
+    """
     for field in fields:
         raw = obj.get(field.lower())
         if raw is None or raw == "":
@@ -188,9 +211,15 @@ def _date(obj: Obj, *fields: str) -> datetime | None:
             # A "10:00" embargo read in the wrong zone is published hours early or late: refuse to guess.
             raise WireItemRejected(f"date without a time zone in {field}: {_shown(raw)}")
         try:
-            return _as_utc(moment)
+            moment = _as_utc(moment)
         except (ValueError, OverflowError):  # OverflowError: year 1 shifted out of range by an offset
             raise WireItemRejected(f"unparseable date in {field}: {_shown(raw)}") from None
+        if moment < EARLIEST_WIRE_DATE:
+            raise WireItemRejected(f"date before 1990 in {field}: {_shown(raw)}")
+        if moment > now + ahead:
+            limit = "a year" if ahead > FUTURE_SLACK else "a day"
+            raise WireItemRejected(f"date more than {limit} ahead in {field}: {_shown(raw)}")
+        return moment
     return None
 
 
@@ -350,31 +379,68 @@ def _item_type(obj: Obj) -> str:
     return kind
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def _is_number_in_disguise(text: str) -> bool:
+    """A version int() reads as a number although it is not plain ASCII digits: "١١" (Arabic-Indic digits, which
+    str.isdigit() accepts too), "1_000", "+5", "-1", "٣_٠". Compared as numbers they would jump ahead of real
+    versions (or behind), so they are refused rather than read."""
+    if _ASCII_DIGITS.fullmatch(text):
+        return False
+    try:
+        int(text)
+    except ValueError:  # also raised for absurdly long digit strings
+        return False
+    return True
+
+
 def _version(obj: Obj) -> str | None:
     raw = obj.get("version")
     if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10**18:  # str() fails on huge ints
-        return str(raw)
-    return _str(raw) or None
+        raw = str(raw)
+    version = _str(raw) or None
+    if version is not None and _is_number_in_disguise(version):
+        raise WireItemRejected(f"version {_shown(version)} is not written in ASCII digits 0-9")
+    return version
 
 
-def parse_item(data: object) -> WireItem:
-    """Normalize one decoded ninjs JSON value, or raise WireItemRejected."""
+def _pub_status(obj: Obj) -> str:
+    raw = obj.get("pubstatus")  # 3.x pubStatus and 1.x/2.x pubstatus, folded to one key
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return "usable"
+    status = _str(raw).lower().removeprefix("stat:")
+    if status not in PUB_STATUSES:
+        raise WireItemRejected(f"pubStatus {_shown(raw)} is not usable, withheld or canceled")
+    return status
+
+
+def uri_forms(uri: str) -> tuple[str, ...]:
+    """The spellings one identity may have been stored under: as given, NFC (what we store now) and NFD."""
+    return tuple(dict.fromkeys((uri, unicodedata.normalize("NFC", uri), unicodedata.normalize("NFD", uri))))
+
+
+def parse_item(data: object, *, now: datetime | None = None) -> WireItem:
+    """Normalize one decoded ninjs JSON value, or raise WireItemRejected. `now` bounds the dates (default: now)."""
     obj = _fold(data)
     if obj is None:
         raise WireItemRejected("not a JSON object")
-    uri = _str(obj.get("uri"))
+    # One identity, one story: "é" sent precomposed (NFC) or as e + combining accent (NFD) is the same uri.
+    uri = unicodedata.normalize("NFC", _str(obj.get("uri")))
     if not uri:
         raise WireItemRejected("no uri")
     item_type = _item_type(obj)
+    pub_status = _pub_status(obj)
     headline = _headline(obj)
-    if not headline:
+    if not headline and pub_status == "usable":  # a kill names the item; it need not repeat the headline
         raise WireItemRejected("no headline")
+    now = now or datetime.now(UTC)
     return WireItem(
         uri=uri,
         version=_version(obj),
-        version_created=_date(obj, "versionCreated"),
-        first_created=_date(obj, "firstCreated"),
-        embargoed_until=_date(obj, "embargoedUntil", "embargoed"),
+        version_created=_date(obj, "versionCreated", now=now),
+        first_created=_date(obj, "firstCreated", now=now),
+        embargoed_until=_date(obj, "embargoedUntil", "embargoed", now=now, ahead=EMBARGO_HORIZON),
         headline=headline,
         standfirst=_standfirst(obj),
         body_html=_body_html(obj),
@@ -383,13 +449,17 @@ def parse_item(data: object) -> WireItem:
         subjects=_subjects(obj),
         pictures=_pictures(obj),
         item_type=item_type,
+        pub_status=pub_status,
     )
 
 
 def _version_number(version: str | None) -> int | None:
+    """The version as a number when it is ASCII digits only (a stored "1_000" or "١١" compares as text)."""
+    if not isinstance(version, str) or not _ASCII_DIGITS.fullmatch(version.strip()):
+        return None
     try:
-        return int(version.strip()) if isinstance(version, str) else None
-    except ValueError:
+        return int(version.strip())
+    except ValueError:  # beyond Python's digit limit
         return None
 
 

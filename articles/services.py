@@ -230,6 +230,24 @@ def record_wire_version(article: Article, *, version: str, version_created: date
     return article
 
 
+# What the wire asked that the desk's standing decision refused, and the agency's kills of stories that were not on
+# the site: audit entries (History page, and the note on the story form), written by articles.ingest.
+WIRE_HELD = "wire update held"
+WIRE_KILL = "killed by the agency"
+# Those entries, and the unpublish of a kill (made by the ingest actor): what the story form and desk home show.
+WIRE_DECISIONS = Q(action__in=(WIRE_HELD, WIRE_KILL)) | Q(source=AuditEntry.Source.INGEST, action="unpublish")
+
+
+@story_service
+@transaction.atomic
+def record_wire_decision(article: Article, action: str, *, actor, note: str, changes: dict | None = None) -> AuditEntry:
+    """One audit entry (WIRE_HELD or WIRE_KILL) on the locked story; nothing a reader sees changes, so no purge."""
+    actor = actors.require_actor(actor)
+    actors.require_publish(actor)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    return record_audit(article, action, actor, changes or {}, note=note)
+
+
 @story_service
 @transaction.atomic
 def create_generated_stories(rows: list[Article], bylines, *, actor) -> list[Article]:

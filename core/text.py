@@ -3,17 +3,24 @@
 `clean_text` removes what XML 1.0 forbids (C0 controls other than tab, newline and carriage return; lone UTF-16
 surrogates, which PostgreSQL refuses; U+FFFE/U+FFFF) and the C1 controls (U+0080–U+009F), which no editor types and
 which feed readers choke on. A NUL reaches PostgreSQL as a DataError; a vertical tab makes Django's feed writer raise.
+It also removes the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they
+reorder what follows them, so a headline can read differently from what it says ("Trojan Source", CVE-2021-42574)
+and an override left open runs on into the page around it. The marks U+200E/U+200F/U+061C (LRM, RLM, ALM) stay:
+they reorder nothing beyond their own neutral neighbours, and Urdu, Arabic and Hebrew text mixed with Latin needs
+them to put a full stop or a number on the right side (tests/unit/test_text.py).
 Stories go through articles.services.save_story; the other models in READER_TEXT are cleaned by a pre_save
 receiver and before form validation (connect_cleaning).
 """
 import re
 
-# Everything XML 1.0 cannot carry, plus DEL and the C1 controls.
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Everything XML 1.0 cannot carry, plus DEL and the C1 controls, plus the bidi embeddings, overrides and isolates.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_UNWANTED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff{BIDI_CONTROLS}]")
 
 
 def clean_text(value):
-    """`value` without control characters, lone surrogates and non-characters; non-strings are returned as they are."""
+    """`value` without control characters, bidi overrides, lone surrogates and non-characters; non-strings are
+    returned as they are."""
     if not isinstance(value, str):
         return value
     return _UNWANTED.sub("", value)

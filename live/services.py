@@ -23,6 +23,7 @@ from articles.actors import SystemActor
 from articles.models import Article
 from articles.services import follow_live_entry
 from core.sanitize import sanitize_body
+from core.text import clean_text
 from core.timefmt import machine_datetime, reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
@@ -206,8 +207,8 @@ def _next_stamp(blog: LiveBlog, now: datetime) -> datetime:
 def _clean_content(headline: str, body: str, photo: Photo | None) -> tuple[str, str, list[dict]]:
     """The headline, the stored body and its blocks: the story body's machinery (articles.body_media), so photos,
     galleries and embeds placed in an entry are read, normalised and checked exactly as in a story."""
-    headline = " ".join((headline or "").split())[:200]
-    body, blocks = body_media.prepare(sanitize_body(body_html(body or "")))
+    headline = " ".join(clean_text(headline or "").split())[:200]  # core.text: no control or bidi override characters
+    body, blocks = body_media.prepare(sanitize_body(body_html(clean_text(body or ""))))
     try:
         body_media.check_photos(blocks)
     except ValidationError as error:

@@ -69,7 +69,12 @@ def _looks_like_markup(data: bytes) -> bool:
 
 
 def open_checked(data: bytes) -> Image.Image:
-    """The decoded picture, or BadImage. Dimensions are checked from the header before any pixel is decoded."""
+    """The decoded picture, or BadImage. Dimensions are checked from the header before any pixel is decoded.
+
+    Each refusal names the limit that was passed: the file's bytes (PHOTO_MAX_BYTES), the picture's pixels for its
+    format (PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS_OTHER), a GIF frame reaching beyond them, or a PNG's compressed text
+    metadata inflating past Pillow's cap.
+    """
     if not data:
         raise BadImage("The file is empty.")
     if len(data) > max_bytes():
@@ -79,8 +84,10 @@ def open_checked(data: bytes) -> Image.Image:
         # ours below is the one that counts and does not depend on that global.
         image = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
     except Image.DecompressionBombError as exc:
-        raise BadImage(_too_many_pixels_message()) from exc
+        raise BadImage(_bomb_message(data, exc)) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        if _is_text_chunk_bomb(exc):
+            raise BadImage(_TEXT_CHUNK_MESSAGE) from exc
         if _looks_like_markup(data):
             raise BadImage("SVG and other text files are not accepted: upload a JPEG, PNG, WebP or GIF picture.") from exc
         raise BadImage("This is not a JPEG, PNG, WebP or GIF picture (whatever its name says).") from exc
@@ -92,16 +99,69 @@ def open_checked(data: bytes) -> Image.Image:
     try:
         image.load()  # a truncated or corrupt file fails here, not later on a reader's request
     except Image.DecompressionBombError as exc:
-        raise BadImage(_too_many_pixels_message(width, height, image.format)) from exc
+        raise BadImage(_frame_message(image.format, exc) if image.format == "GIF"
+                       else _too_many_pixels_message(width, height, image.format)) from exc
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+        if _is_text_chunk_bomb(exc):
+            raise BadImage(_TEXT_CHUNK_MESSAGE) from exc
         raise BadImage(f"The {image.format} file is damaged or incomplete; export it again and re-upload.") from exc
     return image
 
 
-def _too_many_pixels_message(width: int | None = None, height: int | None = None, fmt: str = "JPEG") -> str:
-    size = f" ({width}×{height})" if width else ""
+def _too_many_pixels_message(width: int, height: int, fmt: str) -> str:
     kind = "" if fmt == "JPEG" else f" for a {fmt}"
-    return f"The picture is too large{size}: at most {max_pixels(fmt) / 1_000_000:g} megapixels are accepted{kind}."
+    return (f"The picture is too large ({width}×{height}): at most {max_pixels(fmt) / 1_000_000:g} megapixels "
+            f"are accepted{kind}.")
+
+
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
+
+
+def _frame_message(fmt: str, exc: Exception) -> str:
+    """A GIF whose frame (or the area a frame clears) reaches beyond the picture, to more pixels than we accept."""
+    found = _BOMB_PIXELS.search(str(exc))
+    size = f" ({int(found.group(1)) / 1_000_000:,.0f} megapixels)" if found else ""
+    return (f"A frame of this {fmt} is too large{size}: at most {max_pixels(fmt) / 1_000_000:g} megapixels are "
+            f"accepted for a {fmt}.")
+
+
+def _bomb_message(data: bytes, exc: Exception) -> str:
+    """Pillow's guard fired while opening: read the header again with the format's own reader (which skips the
+    guard Image.open adds), so the message names the format's limit and the picture's size, not another format's."""
+    Image.init()
+    for fmt in ALLOWED_FORMATS:
+        factory, accept = Image.OPEN[fmt]
+        if accept is not None and not accept(data[:16]):
+            continue
+        try:
+            with factory(io.BytesIO(data), None) as header:
+                width, height = header.size
+        except Image.DecompressionBombError as inner:  # the reader's own check: a GIF frame, a WebP canvas
+            if fmt == "GIF":
+                return _frame_message(fmt, inner)
+            found = _BOMB_PIXELS.search(str(inner))
+            pixels = f" ({int(found.group(1)) / 1_000_000:,.0f} megapixels)" if found else ""
+            return (f"The picture is too large{pixels}: at most {max_pixels(fmt) / 1_000_000:g} megapixels are "
+                    f"accepted for a {fmt}.")
+        except Exception:  # noqa: BLE001 - not this format after all; try the next
+            continue
+        return _too_many_pixels_message(width, height, fmt)
+    found = _BOMB_PIXELS.search(str(exc))
+    pixels = f" ({int(found.group(1)) / 1_000_000:,.0f} megapixels)" if found else ""
+    return f"The picture is too large{pixels}: at most {max_pixels('PNG') / 1_000_000:g} megapixels are accepted."
+
+
+# Pillow caps what a PNG's compressed text chunks (zTXt, iTXt, iCCP) may inflate to (PngImagePlugin.MAX_TEXT_CHUNK,
+# MAX_TEXT_MEMORY) and raises ValueError past it: a metadata bomb, not a damaged or unknown file.
+_TEXT_CHUNK_MESSAGE = (
+    "The PNG's text metadata inflates to more than Pillow accepts (a compressed-metadata bomb); "
+    "export the picture again without metadata."
+)
+
+
+def _is_text_chunk_bomb(exc: Exception) -> bool:
+    text = str(exc)
+    return isinstance(exc, ValueError) and ("MAX_TEXT_CHUNK" in text or "MAX_TEXT_MEMORY" in text)
 
 
 def clean_pixels(image: Image.Image) -> tuple[Image.Image, bytes | None]:

@@ -341,3 +341,16 @@ def test_advertising_admin_pages_open_for_ad_operations(adops, advertiser):
         "house_creatives-MIN_NUM_FORMS": "0", "house_creatives-MAX_NUM_FORMS": "1000",
     })
     assert response.status_code == 200 and len(errors_in(response)) >= 2
+
+
+def test_a_huge_story_page_carries_at_most_max_inline_ads(client, db):
+    from ads.placement import MAX_INLINE_ADS
+
+    # 2,000 paragraphs: 500 inline slots under the standard rules (after 2, every 4) without the cap.
+    story = article_services.publish(make_story(
+        headline="Endless wire copy", section_slug="india",
+        body="".join(f"<p>Paragraph {n}.</p>" for n in range(1, 2001))), actor=article_services.COMMAND)
+    html = client.get(story.get_absolute_url()).content.decode()
+    slots = re.findall(r'<aside class="ad-slot[^>]*data-slot="([^"]+)"', html)
+    assert slots.count("inline") == MAX_INLINE_ADS
+    assert "Paragraph 2000." in html

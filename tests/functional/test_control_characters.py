@@ -17,7 +17,9 @@ from photos.models import Credit, Photo
 from reporters.models import Reporter
 from tests.factories import make_photo, make_reporter, make_story, test_setup_writes
 
-NASTY = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85\ufffe"
+# Control characters, a non-character, and the bidi overrides and isolates (U+202E right-to-left override makes
+# "Monsoon" read "noosnoM"; U+2066-U+2069 isolate and reorder a run): none of them reaches a reader.
+NASTY = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85\ufffe\u202e\u2066\u202a\u2069\u202c"
 
 
 def xml_pages():
@@ -132,3 +134,16 @@ def test_channel_descriptions_are_escaped_like_item_descriptions(client):
     atom = etree.fromstring(client.get(f"/tag/{slug}/atom/").content)
     subtitle = atom.findtext("{http://www.w3.org/2005/Atom}subtitle")
     assert subtitle == "The latest stories about <b>Salt & Pepper</b> from Newsroom."  # Atom: plain text
+
+
+@pytest.mark.django_db
+def test_live_entries_lose_control_and_bidi_override_characters(client):
+    from tests.live.support import live_story, post
+
+    article, blog, editor = live_story(headline="Counting day")
+    entry = post(blog, editor, text=f"<p>{dirty('Leads in ward 4', nul=False)}</p>",
+                 headline=dirty("Ward 4 result", nul=False))
+    entry.refresh_from_db()
+    assert (entry.headline, entry.body) == ("Ward 4 result", "<p>Leads in ward 4</p>")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Ward 4 result" in page and "\u202e" not in page and "\u2066" not in page

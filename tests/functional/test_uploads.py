@@ -116,8 +116,11 @@ def test_gps_exif_xmp_and_a_trailing_polyglot_are_stripped(admin, target):
 
 
 BAD = [
-    ("bomb-header.png", "The picture is too large"),
-    ("bomb-144mp.png", "The picture is too large (12000×12000)"),
+    ("bomb-header.png", "The picture is too large (200000×200000): at most 16 megapixels are accepted for a PNG."),
+    ("bomb-144mp.png", "The picture is too large (12000×12000): at most 16 megapixels are accepted for a PNG."),
+    ("bomb-gif-frame.gif", "A frame of this GIF is too large (400 megapixels): at most 16 megapixels are accepted"),
+    ("bomb-webp-canvas.webp", "The picture is too large (268 megapixels): at most 16 megapixels are accepted for a WEBP."),
+    ("bomb-png-text.png", "The PNG&#x27;s text metadata inflates to more than Pillow accepts"),
     ("photo-40mp.png", "The picture is too large (8000×5000): at most 16 megapixels are accepted for a PNG."),
     ("script.svg.jpg", "SVG and other text files are not accepted"),
     ("page.png", "SVG and other text files are not accepted"),

@@ -40,6 +40,9 @@ def hostile_folder(tmp_path):
     shutil.copytree(FIXTURES / "images", images)
     write(folder, "bad-bomb-header.json", picture_story("urn:hostile:bomb-header", "images/bomb-header.png"))
     write(folder, "bad-bomb.json", picture_story("urn:hostile:bomb", "images/bomb-144mp.png"))
+    write(folder, "bad-bomb-gif-frame.json", picture_story("urn:hostile:gif-frame", "images/bomb-gif-frame.gif"))
+    write(folder, "bad-bomb-webp.json", picture_story("urn:hostile:webp-canvas", "images/bomb-webp-canvas.webp"))
+    write(folder, "bad-bomb-png-text.json", picture_story("urn:hostile:png-text", "images/bomb-png-text.png"))
     write(folder, "bad-svg.json", picture_story("urn:hostile:svg", "images/script.svg.jpg"))
     write(folder, "bad-html-picture.json", picture_story("urn:hostile:html", "images/page.png"))
     write(folder, "bad-truncated.json", picture_story("urn:hostile:truncated", "images/truncated.jpg"))
@@ -61,8 +64,15 @@ EXPECTED_REJECTIONS = {
     "bad-deep.json": "JSON nested deeper than 64 levels",
     "bad-oversize.json": "file larger than 2097152 bytes",
     "bad-long-string.json": "a text is longer than 500000 characters",
-    "urn:hostile:bomb-header": "picture images/bomb-header.png: The picture is too large: at most",
-    "urn:hostile:bomb": "picture images/bomb-144mp.png: The picture is too large (12000×12000)",
+    # Over Pillow's own guard: still our limit for a PNG, and the size the header claims.
+    "urn:hostile:bomb-header": "picture images/bomb-header.png: The picture is too large (200000×200000): at most "
+                               "16 megapixels are accepted for a PNG.",
+    "urn:hostile:bomb": "picture images/bomb-144mp.png: The picture is too large (12000×12000): at most 16 "
+                        "megapixels are accepted for a PNG.",
+    "urn:hostile:gif-frame": "picture images/bomb-gif-frame.gif: A frame of this GIF is too large (400 megapixels)",
+    "urn:hostile:webp-canvas": "picture images/bomb-webp-canvas.webp: The picture is too large (268 megapixels): at "
+                               "most 16 megapixels are accepted for a WEBP.",
+    "urn:hostile:png-text": "picture images/bomb-png-text.png: The PNG's text metadata inflates to more than Pillow",
     "urn:hostile:svg": "picture images/script.svg.jpg: SVG and other text files are not accepted",
     "urn:hostile:html": "picture images/page.png: SVG and other text files are not accepted",
     "urn:hostile:truncated": "picture images/truncated.jpg: This is not a JPEG, PNG, WebP or GIF picture",

@@ -118,3 +118,17 @@ else:  # pragma: no cover
     @pytest.mark.skip(reason="hypothesis not installed")
     def test_rules_hold_for_any_body():
         pass
+
+
+def test_a_story_carries_at_most_max_inline_ads_however_long():
+    from ads.placement import MAX_INLINE_ADS
+
+    rules = InlineRules(after=2, every=4, min_paragraphs=4)
+    huge = body(" ".join(["p"] * 10_000))  # a hostile wire item: 2,500 slots without the cap
+    positions = inline_positions(huge, rules)
+    assert len(positions) == MAX_INLINE_ADS == 10
+    assert positions == [1 + 4 * n for n in range(10)]  # the first ten places, the rules unchanged
+    assert sum(block["ad_after"] for block in body_with_inline_ad(huge, rules)) == MAX_INLINE_ADS
+    # A long read an editor writes (40 paragraphs) keeps every ad the rules give it.
+    assert len(inline_positions(body(" ".join(["p"] * 40)), rules)) == 10
+    assert len(inline_positions(body(" ".join(["p"] * 40)), InlineRules(after=1, every=2))) == MAX_INLINE_ADS

@@ -16,6 +16,7 @@ from articles.ninjs_parse import (
     is_newer,
     parse_item,
     split_bylines,
+    uri_forms,
 )
 
 try:
@@ -363,17 +364,21 @@ def test_empty_or_null_dates_mean_absent() -> None:
     assert item.version_created is None and item.first_created is None and item.embargoed_until is None
 
 
+# Embargoes may lie up to a year ahead of now (EMBARGO_HORIZON): these 2030 dates are read as of mid-2029.
+BEFORE_2030 = datetime(2029, 6, 1, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     ("key", "expected"),
     [("embargoedUntil", "3.x"), ("embargoed", "2.x/1.x"), ("embargoeduntil", "lowercased 3.x")],
 )
 def test_embargo_keys(key: str, expected: str) -> None:
-    item = parse_item(minimal(**{key: "2030-01-01T09:00:00+01:00"}))
+    item = parse_item(minimal(**{key: "2030-01-01T09:00:00+01:00"}), now=BEFORE_2030)
     assert item.embargoed_until == datetime(2030, 1, 1, 8, tzinfo=UTC), expected
 
 
 def test_embargoed_until_wins_over_embargoed() -> None:
-    item = parse_item(minimal(embargoedUntil="2030-01-02T00:00:00Z", embargoed="2030-01-01T00:00:00Z"))
+    item = parse_item(minimal(embargoedUntil="2030-01-02T00:00:00Z", embargoed="2030-01-01T00:00:00Z"), now=BEFORE_2030)
     assert item.embargoed_until == datetime(2030, 1, 2, tzinfo=UTC)
 
 
@@ -445,7 +450,8 @@ WEIRD_VALUES = [None, 0, -1, 1.5, True, "", "x", [], [None], [1, "a"], {}, {"a":
                 [{"value": 3, "role": [], "name": {}, "href": 5, "width": "wide"}], {"k": [{}]}]
 KNOWN_KEYS = ["uri", "type", "version", "versionCreated", "versioncreated", "firstCreated", "embargoedUntil",
               "embargoed", "headlines", "headline", "headline_main", "descriptions", "description_text", "bodies",
-              "body_html", "body_text", "by", "byline", "language", "subjects", "subject", "associations"]
+              "body_html", "body_text", "by", "byline", "language", "subjects", "subject", "associations",
+              "pubStatus", "pubstatus"]
 
 
 @pytest.mark.parametrize("key", KNOWN_KEYS)
@@ -495,7 +501,7 @@ def test_is_newer_integer_versions(new_version: object, old_version: str, expect
 def test_integer_versions_beat_version_created() -> None:
     older_timestamp = "2020-01-01T00:00:00Z"
     assert is_newer(_item("3", older_timestamp), "2", T0) is True
-    assert is_newer(_item("2", "2030-01-01T00:00:00Z"), "2", T0) is False  # equal version: not newer
+    assert is_newer(_item("2", "2025-01-01T00:00:00Z"), "2", T0) is False  # equal version: not newer
 
 
 def test_is_newer_falls_back_to_version_created() -> None:
@@ -541,3 +547,82 @@ else:  # pragma: no cover
     @pytest.mark.skip(reason="hypothesis not installed")
     def test_fuzz_only_wire_item_rejected() -> None:
         pass
+
+
+# --- hostile wire values (issue 20 item 7) ------------------------------------------------
+
+NOW = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        # "Updated 1 Jan 2099" on every page, and every later real version refused as older.
+        ({"versionCreated": "2099-01-01T00:00:00Z"}, "date more than a day ahead in versionCreated: '2099-01-01T00:00:00Z'"),
+        ({"firstCreated": "2026-12-09T01:00:01Z"}, "date more than a day ahead in firstCreated: '2026-12-09T01:00:01Z'"),
+        ({"versionCreated": "0001-01-01T00:00:00Z"}, "date before 1990 in versionCreated: '0001-01-01T00:00:00Z'"),
+        ({"firstCreated": "1989-12-31T23:59:59Z"}, "date before 1990 in firstCreated: '1989-12-31T23:59:59Z'"),
+        ({"embargoedUntil": "2028-01-01T00:00:00Z"}, "date more than a year ahead in embargoedUntil: '2028-01-01T00:00:00Z'"),
+        ({"embargoed": "1970-01-01T00:00:00Z"}, "date before 1990 in embargoed: '1970-01-01T00:00:00Z'"),
+        # int() reads these as 11, 1000, 5 and -1; str.isdigit() says yes to the first.
+        ({"version": "\u0661\u0661"}, "version '١١' is not written in ASCII digits 0-9"),
+        ({"version": "1_000"}, "version '1_000' is not written in ASCII digits 0-9"),
+        ({"version": "+5"}, "version '+5' is not written in ASCII digits 0-9"),
+        ({"version": -1}, "version '-1' is not written in ASCII digits 0-9"),
+        ({"version": "\uff11\uff12"}, "version '１２' is not written in ASCII digits 0-9"),  # fullwidth digits
+        ({"pubStatus": "deleted"}, "pubStatus 'deleted' is not usable, withheld or canceled"),
+    ],
+)
+def test_hostile_dates_versions_and_statuses_are_rejected_naming_the_field(changes, reason) -> None:
+    with pytest.raises(WireItemRejected) as excinfo:
+        parse_item(minimal(**changes), now=NOW)
+    assert excinfo.value.reason == reason
+
+
+def test_the_date_window_edges_are_accepted() -> None:
+    item = parse_item(minimal(versionCreated="1990-01-01T00:00:00Z", firstCreated="2026-12-09T01:00:00Z",
+                              embargoedUntil="2027-12-09T01:00:00Z"), now=NOW)
+    assert item.version_created == datetime(1990, 1, 1, tzinfo=UTC)
+    assert item.first_created == NOW + timedelta(days=1)
+    assert item.embargoed_until == NOW + timedelta(days=366)
+    assert parse_item(minimal(versionCreated=NOW.isoformat())).version_created == NOW  # default: the real clock
+
+
+def test_plain_digit_versions_and_named_versions_still_parse() -> None:
+    assert parse_item(minimal(version="0012")).version == "0012"
+    assert parse_item(minimal(version=7)).version == "7"
+    assert parse_item(minimal(version="v2")).version == "v2"  # not a number at all: compared by versionCreated
+    # A stored version from before this rule compares as text, never as the number int() would read.
+    assert is_newer(_item("12"), "\u0661\u0661", None) is False
+    assert is_newer(_item("2"), "1_000", None) is False
+
+
+def test_nfc_and_nfd_forms_of_a_uri_are_one_identity() -> None:
+    nfc, nfd = "urn:agency:caf\u00e9-2026", "urn:agency:cafe\u0301-2026"
+    assert nfc != nfd
+    assert parse_item(minimal(uri=nfd)).uri == parse_item(minimal(uri=nfc)).uri == nfc
+    assert set(uri_forms(nfc)) == set(uri_forms(nfd)) == {nfc, nfd}
+    assert uri_forms("urn:ascii") == ("urn:ascii",)
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"pubStatus": "canceled"}, "canceled"),  # 3.x
+        ({"pubstatus": "withheld"}, "withheld"),  # 1.x and 2.x
+        ({"pubStatus": "stat:canceled"}, "canceled"),  # NewsML-G2's qcode
+        ({"pubStatus": "Usable"}, "usable"),
+        ({}, "usable"),  # the default in every version
+    ],
+)
+def test_pub_status_in_every_version(data, status) -> None:
+    item = parse_item(minimal(**data))
+    assert item.pub_status == status
+    assert item.is_kill is (status != "usable")
+
+
+def test_a_kill_needs_no_headline_but_a_usable_item_does() -> None:
+    kill = parse_item({"uri": "urn:x", "version": "4", "pubStatus": "canceled"})
+    assert kill.is_kill and kill.headline == ""
+    with pytest.raises(WireItemRejected, match="no headline"):
+        parse_item({"uri": "urn:x", "version": "4", "pubStatus": "usable"})

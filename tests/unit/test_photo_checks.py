@@ -182,3 +182,81 @@ def test_widths_never_upscale():
     assert ("16:9", 1600, "webp") in spec and ("16:9", 1600, "jpeg") in spec
     assert ("1:1", 900, "jpeg") in spec and ("1:1", 960, "jpeg") not in spec
     assert ("4:3", 1200, "jpeg") in spec and ("4:3", 1600, "jpeg") not in spec
+
+
+# --- bombs: each refusal names the limit that was passed (issue 20 item 7) ------------------------------------
+
+def gif_with_screen(width, height) -> bytes:
+    """A 1×1 GIF whose logical screen claims width × height."""
+    buffer = io.BytesIO()
+    Image.new("L", (1, 1)).save(buffer, "GIF")
+    data = bytearray(buffer.getvalue())
+    data[6:10] = struct.pack("<HH", width, height)
+    return bytes(data)
+
+
+def gif_with_frame(width, height) -> bytes:
+    """A GIF with a 1×1 screen whose first frame's extent claims width × height (Pillow grows the canvas)."""
+    buffer = io.BytesIO()
+    Image.new("L", (1, 1)).save(buffer, "GIF")
+    data = bytearray(buffer.getvalue())
+    descriptor = data.rindex(b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00")  # ",", at 0,0, 1×1
+    data[descriptor + 5:descriptor + 9] = struct.pack("<HH", width, height)
+    return bytes(data)
+
+
+def webp_with_canvas(width, height) -> bytes:
+    """A WebP whose extended header (VP8X) claims a width × height canvas."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "WEBP", icc_profile=b"\0" * 16)  # a profile forces the VP8X header
+    data = bytearray(buffer.getvalue())
+    assert data[12:16] == b"VP8X"
+    data[24:27] = (width - 1).to_bytes(3, "little")
+    data[27:30] = (height - 1).to_bytes(3, "little")
+    return bytes(data)
+
+
+def png_text_bomb(inflated=8 * 1024 * 1024) -> bytes:
+    """A 1×1 PNG with a zTXt comment of a few KB that inflates to `inflated` bytes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(buffer, "PNG")
+    data = buffer.getvalue()
+    ztxt = _png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * inflated, 9))
+    return data[:33] + ztxt + data[33:]  # after the signature and IHDR, before IDAT
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    # Over Pillow's own guard at open (it used to answer with the JPEG limit, 50 MP, and no size).
+    (png_bomb(30000, 30000), "The picture is too large (30000×30000): at most 16 megapixels are accepted for a PNG."),
+    (gif_with_screen(20000, 20000),
+     "The picture is too large (20000×20000): at most 16 megapixels are accepted for a GIF."),
+    (gif_with_frame(20000, 20000), "A frame of this GIF is too large (400 megapixels): at most 16 megapixels are "
+                                   "accepted for a GIF."),
+    (webp_with_canvas(16384, 16384),
+     "The picture is too large (268 megapixels): at most 16 megapixels are accepted for a WEBP."),
+    # Under Pillow's guard, over ours.
+    (gif_with_frame(5000, 5000), "The picture is too large (5000×5000): at most 16 megapixels are accepted for a GIF."),
+    # Not pixels at all: the PNG's compressed text.
+    (png_text_bomb(), "The PNG's text metadata inflates to more than Pillow accepts (a compressed-metadata bomb)"),
+], ids=["png-header", "gif-screen", "gif-frame", "webp-canvas", "gif-frame-under-pillow", "png-text"])
+def test_each_bomb_names_the_limit_it_passed(data, message):
+    assert len(data) < 100_000  # tiny files, huge claims
+    with pytest.raises(BadImage) as caught:
+        open_checked(data)
+    assert message in str(caught.value)
+    assert "50 megapixels" not in str(caught.value)  # the JPEG limit is never named for another format
+
+
+def test_a_jpeg_over_its_own_limit_names_the_jpeg_limit(settings):
+    settings.PHOTO_MAX_PIXELS = 10_000
+    with pytest.raises(BadImage) as caught:
+        open_checked(two_colour(200, 100))
+    assert str(caught.value) == "The picture is too large (200×100): at most 0.01 megapixels are accepted."
+
+
+def test_a_big_file_names_the_byte_limit(settings):
+    data = two_colour()
+    settings.PHOTO_MAX_BYTES = 1024 * 1024
+    with pytest.raises(BadImage) as caught:
+        open_checked(data + b"\0" * (3 * 1024 * 1024 - len(data)))
+    assert str(caught.value) == "The file is 3 MB; pictures may be at most 1 MB."
