@@ -15,12 +15,11 @@ home and the rail, hard (no copy rendered before is served again). An edit that 
 byline or tag purges the listings it left and joined. "Before" is the union of the story's last two revisions (a
 revision is kept on every content save), so a move is seen whether or not it made a revision of its own.
 """
-from django.contrib.contenttypes.models import ContentType
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from core import pagecache
 
-from .models import Article, Byline, Revision, Section
+from .models import Article, Byline, Revision, Section, TaggedArticle
 
 HOME = "listing:home"
 RECENT = "listing:recent"
@@ -121,9 +120,7 @@ def _memberships(section_id, reporter_ids, tag_ids) -> set[str]:
 def memberships_now(article_id: int) -> set[str]:
     section_id = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
     reporter_ids = Byline.objects.filter(article_id=article_id).values_list("reporter_id", flat=True)
-    tag_ids = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id=article_id
-    ).values_list("tag_id", flat=True)
+    tag_ids = TaggedArticle.objects.filter(content_object_id=article_id).values_list("tag_id", flat=True)
     return _memberships(section_id, reporter_ids, tag_ids)
 
 
@@ -168,4 +165,3 @@ def register() -> None:
     for model in apps.get_app_config("articles").get_models():
         if model is not Section:
             pagecache.register_model_keys(model, lambda row: None)
-    pagecache.register_model_keys(TaggedItem, lambda row: None)

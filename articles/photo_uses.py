@@ -8,8 +8,8 @@ from photos.services import credit_changed, live_story_ids, photo_changed
 
 from . import actors
 from .audit import announce, record_audit
-from .guard import story_service
 from .models import Article
+from .service_mark import story_service
 
 
 def _record(article_ids, action: str, changes: dict, user) -> None:

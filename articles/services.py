@@ -32,7 +32,6 @@ from .audit import (
     snapshot,
 )
 from .errors import MissingActor, StoryError, StoryPermissionError, StoryTransitionError  # noqa: F401
-from .guard import story_service
 from .lifecycle import (  # noqa: F401 (status moves are part of the services' API)
     TRANSITIONS,
     check_transition,
@@ -45,8 +44,9 @@ from .lifecycle import (  # noqa: F401 (status moves are part of the services' A
     trash,
     unpublish,
 )
-from .models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate
+from .models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate, TaggedArticle
 from .revisions import describe_conflict
+from .service_mark import story_service
 
 # Fields whose change readers can see; a save that changes none of them is not an update.
 CONTENT_KEYS = ("headline", "standfirst", "body", "section", "reporters", "tags", "hero_photo", "photos")
@@ -232,13 +232,16 @@ def record_wire_version(article: Article, *, version: str, version_created: date
 
 @story_service
 @transaction.atomic
-def create_generated_stories(rows: list[Article], bylines, *, actor) -> list[Article]:
+def create_generated_stories(rows: list[Article], bylines, *, actor, taggings=None) -> list[Article]:
     """Bulk-insert published stories made by `generate_newsroom` (benchmarks): no revisions, one audit entry
-    each. `bylines(created)` yields the Byline rows for the created stories."""
+    each. `bylines(created)` yields the Byline rows for the created stories, `taggings(created)` their
+    TaggedArticle rows."""
     actor = actors.require_actor(actor)
     actors.require_publish(actor)
     created = Article.objects.bulk_create(rows)
     Byline.objects.bulk_create(bylines(created))
+    if taggings is not None:
+        TaggedArticle.objects.bulk_create(taggings(created))
     AuditEntry.objects.bulk_create(  # one INSERT per batch: benchmarks generate 100,000 stories
         AuditEntry(
             article=article, story_id=article.pk, story_headline=article.headline[:250], action="generated",

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles import preview_links, services
 from articles.errors import ServiceWriteError
-from articles.guard import GuardedModel, service_writes, story_service
+from articles.guard import GuardedModel
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -19,6 +19,7 @@ from articles.models import (
     Revision,
     ScheduledUpdate,
 )
+from articles.service_mark import service_writes, story_service
 from tests.factories import make_photo, make_reporter, publish_story, test_setup_writes
 
 GUARDED = [
@@ -141,10 +142,10 @@ def test_many_to_many_writes_through_the_bylines_are_guarded(rows):
 def test_the_mark_is_per_call_and_gone_after_it():
     @story_service
     def inside():
-        from articles.guard import inside_services
+        from articles.service_mark import inside_services
 
         return inside_services()
 
-    from articles.guard import inside_services
+    from articles.service_mark import inside_services
 
     assert inside() is True and inside_services() is False
