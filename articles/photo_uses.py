@@ -2,9 +2,7 @@
 
 photos.services sends photo_changed / credit_changed inside the saving transaction; photos never imports articles.
 """
-from django.db.models import Q
-
-from photos.services import credit_changed, live_story_ids, photo_changed
+from photos.services import credit_changed, credit_story_ids, live_story_ids, photo_changed
 
 from . import actors
 from .audit import announce, record_audit
@@ -26,9 +24,8 @@ def on_photo_changed(sender, photo, changes, user, **kwargs) -> None:
 
 @story_service
 def on_credit_changed(sender, credit, changes, user, **kwargs) -> None:
-    using = Q(hero_photo__credit=credit) | Q(inline_photos__photo__credit=credit)
-    ids = set(Article.objects.live().filter(using).values_list("pk", flat=True).distinct())
-    _record(ids, f"credit “{credit.name}” changed", changes, user)
+    # Hero, inline, placed in the body, or in a live blog's entries: the same places Photo.story_ids looks.
+    _record(credit_story_ids(credit), f"credit “{credit.name}” changed", changes, user)
 
 
 photo_changed.connect(on_photo_changed, dispatch_uid="articles-photo-changed")

@@ -411,14 +411,25 @@ def apply_update(update, *, actor, now: datetime | None = None) -> Article | Non
 
 
 @story_service
-def follow_live_entry(article_id: int, instant: datetime) -> bool:
+@transaction.atomic
+def follow_live_entry(article_id: int, instant: datetime, *, actor, entry_id: int | None = None) -> bool:
     """A live blog's entry went out at `instant`: the story's Updated follows its latest entry (live.services).
 
-    Moves Updated forward only, and only on a live story; returns whether it moved. A queryset update, not a save:
-    no revision and no audit entry (the entry keeps its own history, with its actor, in live.LiveRecord) and no
-    story_changed, so no purge of the story's cards: live.cache_keys purges the pages showing the Updated.
-    Called inside live.services' transaction.
+    Moves Updated forward only, and only on a live story; returns whether it moved. `actor` is who posted or
+    corrected the entry (the scheduler for a scheduled entry reaching its instant): a move writes an audit entry
+    naming them and the entry. A queryset update, not a save: no revision (the content is the entry's, kept with
+    its actor in live.LiveRecord) and no story_changed, so no purge of the story's cards: live.cache_keys purges
+    the pages showing the Updated. Called inside live.services' transaction.
     """
-    return bool(Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant).filter(
-        Q(updated_at__isnull=True) | Q(updated_at__lt=instant)
-    ).update(updated_at=instant))
+    actor = actors.require_actor(actor)
+    story = (
+        Article.objects.select_for_update().filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant)
+        .filter(Q(updated_at__isnull=True) | Q(updated_at__lt=instant)).first()
+    )
+    if story is None:
+        return False
+    before = story.updated_at
+    Article.objects.filter(pk=story.pk).update(updated_at=instant)
+    note = f"live entry {entry_id}" if entry_id else "live entry"
+    record_audit(story, "updated moved", actor, {"updated_at": (before, instant)}, note=note)
+    return True
