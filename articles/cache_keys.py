@@ -147,7 +147,15 @@ def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
     return keys.union(*(now ^ snap for snap in before)), False
 
 
+# A tag's new name (articles.tags.rename_tag): the story's listings and cards are as before, and every page printing
+# the name carries the tag's own key, which the Tag row's save purges (register() below). Purging story:<id> too
+# would re-render every listing showing the story's card for nothing.
+TAG_RENAMED = "tag renamed"
+
+
 def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:
+    if kind == TAG_RENAMED:
+        return
     keys, hard = story_change(article_id, kind)
     pagecache.purge_keys(keys, hard=hard)
 

@@ -23,6 +23,7 @@ from taggit.models import Tag
 
 from . import actors
 from .audit import current_snapshot, record_audit, record_revision
+from .cache_keys import TAG_RENAMED
 from .errors import StoryError, StoryPermissionError
 from .models import Article, ListingSlug, Revision, TaggedArticle
 from .service_mark import story_service
@@ -69,14 +70,15 @@ def _tag_names(story_ids) -> dict[int, list[str]]:
     return {pk: sorted(tags) for pk, tags in names.items()}
 
 
-def _record(story_ids, before: dict[int, list[str]], actor, note: str) -> None:
+def _record(story_ids, before: dict[int, list[str]], actor, note: str, announced_as: str | None = None) -> None:
     """Every story whose tags changed: a new edit_version, a minor revision, an audit entry, an announcement."""
     if not story_ids:
         return
     Article.objects.filter(pk__in=story_ids).update(edit_version=F("edit_version") + 1)
     after = _tag_names(story_ids)
     for article in Article.objects.filter(pk__in=story_ids).order_by("pk"):
-        record_revision(article, Revision.Kind.SAVED, actor, snap=current_snapshot(article), minor=True, note=note)
+        record_revision(article, Revision.Kind.SAVED, actor, snap=current_snapshot(article), minor=True, note=note,
+                        announced_as=announced_as)
         record_audit(article, "tags changed", actor, {"tags": (before[article.pk], after[article.pk])}, note=note)
 
 
@@ -114,7 +116,9 @@ def rename_tag(tag: Tag, *, name: str, slug: str | None = None, actor) -> Tag:
     old = stored.name
     stored.name, stored.slug = name, slug
     stored.save()
-    _record(story_ids, before, actor, note=f"Tag “{old}” renamed “{name}”")
+    # Announced as a rename: search reindexes each story; the pages printing the name carry the tag's key, which
+    # the Tag row's save purges (articles.cache_keys.TAG_RENAMED).
+    _record(story_ids, before, actor, note=f"Tag “{old}” renamed “{name}”", announced_as=TAG_RENAMED)
     return stored
 
 
