@@ -36,6 +36,13 @@ def test_the_guarded_models_are_exactly_these():
     assert {m for m in apps.get_models() if issubclass(m, GuardedModel)} == set(GUARDED)
 
 
+def test_the_backstop_checks_every_guarded_model_and_taggits_tag():
+    from core.guard import _GUARDED
+
+    assert all(_GUARDED[model][1] == {"insert", "update", "delete"} for model in GUARDED)
+    assert _GUARDED[Tag][1] == {"update", "delete"}  # a new tag shows nowhere until a story carries it
+
+
 @pytest.fixture
 def rows(db):
     """One row of each guarded model, made through the services."""
