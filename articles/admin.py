@@ -15,7 +15,7 @@ from core.admin_paginator import CappedCountPaginator
 from core.admin_time import instant_column
 from core.timefmt import reader_datetime
 
-from . import actors, admin_search, services
+from . import actors, admin_search, services, tag_admin
 from .admin_previews import list_url as preview_links_url
 from .admin_previews import preview_link_urls
 from .admin_revisions import history_link, revision_urls
@@ -513,3 +513,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# taggit's tag table, with every change through articles.tags (articles/tag_admin.py).
+tag_admin.register(admin.site)

@@ -25,7 +25,9 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from core import pagecache
 
-        from . import cache_keys, photo_uses, related, scheduler, signals  # noqa: F401
+        from . import cache_keys, guard, photo_uses, related, scheduler, signals  # noqa: F401
+
+        guard.guard_tags()
 
         cache_keys.register()
         scheduler.register_pass_hook(related.drop_expired)  # expired stories leave the related lists holding them

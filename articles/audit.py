@@ -54,9 +54,12 @@ def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> N
     transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
 
 
-def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="") -> Revision:
-    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits."""
-    announce(article.pk, kind)
+def record_revision(
+    article: Article, kind: str, actor, *, snap=None, minor=False, note="", announced_as: str | None = None
+) -> Revision:
+    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits (as
+    `announced_as`, when the change's kind for caches and search is not the revision's)."""
+    announce(article.pk, announced_as or kind)
     return Revision.objects.create(
         article=article, kind=kind, snapshot=snap if snap is not None else current_snapshot(article),
         edit_version=article.edit_version, created_by=user_of(actor), minor=minor, note=note[:250],

@@ -15,12 +15,11 @@ home and the rail, hard (no copy rendered before is served again). An edit that 
 byline or tag purges the listings it left and joined. "Before" is the union of the story's last two revisions (a
 revision is kept on every content save), so a move is seen whether or not it made a revision of its own.
 """
-from django.contrib.contenttypes.models import ContentType
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from core import pagecache
 
-from .models import Article, Byline, Revision, Section
+from .models import Article, Byline, Revision, Section, TaggedArticle
 
 HOME = "listing:home"
 RECENT = "listing:recent"
@@ -121,9 +120,7 @@ def _memberships(section_id, reporter_ids, tag_ids) -> set[str]:
 def memberships_now(article_id: int) -> set[str]:
     section_id = Article.objects.filter(pk=article_id).values_list("section_id", flat=True).first()
     reporter_ids = Byline.objects.filter(article_id=article_id).values_list("reporter_id", flat=True)
-    tag_ids = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id=article_id
-    ).values_list("tag_id", flat=True)
+    tag_ids = TaggedArticle.objects.filter(content_object_id=article_id).values_list("tag_id", flat=True)
     return _memberships(section_id, reporter_ids, tag_ids)
 
 
@@ -150,7 +147,15 @@ def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
     return keys.union(*(now ^ snap for snap in before)), False
 
 
+# A tag's new name (articles.tags.rename_tag): the story's listings and cards are as before, and every page printing
+# the name carries the tag's own key, which the Tag row's save purges (register() below). Purging story:<id> too
+# would re-render every listing showing the story's card for nothing.
+TAG_RENAMED = "tag renamed"
+
+
 def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:
+    if kind == TAG_RENAMED:
+        return
     keys, hard = story_change(article_id, kind)
     pagecache.purge_keys(keys, hard=hard)
 
@@ -168,4 +173,3 @@ def register() -> None:
     for model in apps.get_app_config("articles").get_models():
         if model is not Section:
             pagecache.register_model_keys(model, lambda row: None)
-    pagecache.register_model_keys(TaggedItem, lambda row: None)

@@ -16,8 +16,8 @@ from core.timefmt import reader_datetime
 from . import actors
 from .audit import announce, diff, record_audit, record_revision
 from .errors import StoryPermissionError, StoryTransitionError
-from .guard import story_service
 from .models import Article, ArticleSlug, AuditEntry, Revision
+from .service_mark import story_service
 
 S = Article.Status
 

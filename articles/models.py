@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from core.sanitize import sanitize_editor_body
 from core.timefmt import machine_datetime, reader_datetime
@@ -179,7 +180,9 @@ class Article(GuardedModel):
     body_blocks = models.JSONField(default=list, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     reporters = models.ManyToManyField(Reporter, through="Byline", related_name="articles", blank=True)
-    tags = TaggableManager(blank=True)
+    # Through a guarded model of this app (TaggedArticle), not taggit's shared TaggedItem: a story's tags are
+    # written only by the services, like its bylines.
+    tags = TaggableManager(blank=True, through="TaggedArticle")
     # PROTECT: a photo in use cannot be deleted (the photo admin names the stories), as for inline photos.
     hero_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="hero_of")
     photos = models.ManyToManyField(Photo, through="ArticlePhoto", related_name="inline_in", blank=True)
@@ -310,6 +313,19 @@ class Article(GuardedModel):
             if self.expires_at and self.expires_at <= now:
                 return "expired"
         return self.status
+
+
+class TaggedArticle(GuardedModel, TaggedItemBase):
+    """One tag on one story (the `tags` through model). Guarded: only the story services and the tag services
+    (articles.tags: rename, merge, delete, which record each affected story's change) write these rows."""
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="one_tagging_per_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.content_object_id}"
 
 
 class Byline(GuardedModel):

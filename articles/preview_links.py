@@ -14,8 +14,8 @@ from django.utils import timezone
 from . import actors
 from .audit import record_audit
 from .errors import StoryPermissionError
-from .guard import story_service
 from .models import Article, PreviewLink
+from .service_mark import story_service
 
 SALT = "articles.preview-link"
 LONGEST = 30  # days: a preview is for a draft's review, not a second publication

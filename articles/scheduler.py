@@ -25,8 +25,8 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from . import services
-from .guard import story_service
 from .models import Article, ScheduledUpdate, SchedulerHeartbeat
+from .service_mark import story_service
 
 logger = logging.getLogger(__name__)
 RETRY_CAP = timedelta(hours=1)

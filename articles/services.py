@@ -32,7 +32,6 @@ from .audit import (
     snapshot,
 )
 from .errors import MissingActor, StoryError, StoryPermissionError, StoryTransitionError  # noqa: F401
-from .guard import story_service
 from .lifecycle import (  # noqa: F401 (status moves are part of the services' API)
     TRANSITIONS,
     check_transition,
@@ -45,8 +44,9 @@ from .lifecycle import (  # noqa: F401 (status moves are part of the services' A
     trash,
     unpublish,
 )
-from .models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate
+from .models import Article, ArticlePhoto, ArticleSlug, AuditEntry, Byline, Revision, ScheduledUpdate, TaggedArticle
 from .revisions import describe_conflict
+from .service_mark import story_service
 
 # Fields whose change readers can see; a save that changes none of them is not an update.
 CONTENT_KEYS = ("headline", "standfirst", "body", "section", "reporters", "tags", "hero_photo", "photos")
@@ -250,13 +250,16 @@ def record_wire_decision(article: Article, action: str, *, actor, note: str, cha
 
 @story_service
 @transaction.atomic
-def create_generated_stories(rows: list[Article], bylines, *, actor) -> list[Article]:
+def create_generated_stories(rows: list[Article], bylines, *, actor, taggings=None) -> list[Article]:
     """Bulk-insert published stories made by `generate_newsroom` (benchmarks): no revisions, one audit entry
-    each. `bylines(created)` yields the Byline rows for the created stories."""
+    each. `bylines(created)` yields the Byline rows for the created stories, `taggings(created)` their
+    TaggedArticle rows."""
     actor = actors.require_actor(actor)
     actors.require_publish(actor)
     created = Article.objects.bulk_create(rows)
     Byline.objects.bulk_create(bylines(created))
+    if taggings is not None:
+        TaggedArticle.objects.bulk_create(taggings(created))
     AuditEntry.objects.bulk_create(  # one INSERT per batch: benchmarks generate 100,000 stories
         AuditEntry(
             article=article, story_id=article.pk, story_headline=article.headline[:250], action="generated",
@@ -426,14 +429,25 @@ def apply_update(update, *, actor, now: datetime | None = None) -> Article | Non
 
 
 @story_service
-def follow_live_entry(article_id: int, instant: datetime) -> bool:
+@transaction.atomic
+def follow_live_entry(article_id: int, instant: datetime, *, actor, entry_id: int | None = None) -> bool:
     """A live blog's entry went out at `instant`: the story's Updated follows its latest entry (live.services).
 
-    Moves Updated forward only, and only on a live story; returns whether it moved. A queryset update, not a save:
-    no revision and no audit entry (the entry keeps its own history, with its actor, in live.LiveRecord) and no
-    story_changed, so no purge of the story's cards: live.cache_keys purges the pages showing the Updated.
-    Called inside live.services' transaction.
+    Moves Updated forward only, and only on a live story; returns whether it moved. `actor` is who posted or
+    corrected the entry (the scheduler for a scheduled entry reaching its instant): a move writes an audit entry
+    naming them and the entry. A queryset update, not a save: no revision (the content is the entry's, kept with
+    its actor in live.LiveRecord) and no story_changed, so no purge of the story's cards: live.cache_keys purges
+    the pages showing the Updated. Called inside live.services' transaction.
     """
-    return bool(Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant).filter(
-        Q(updated_at__isnull=True) | Q(updated_at__lt=instant)
-    ).update(updated_at=instant))
+    actor = actors.require_actor(actor)
+    story = (
+        Article.objects.select_for_update().filter(pk=article_id, status=Article.Status.PUBLISHED, published_at__lt=instant)
+        .filter(Q(updated_at__isnull=True) | Q(updated_at__lt=instant)).first()
+    )
+    if story is None:
+        return False
+    before = story.updated_at
+    Article.objects.filter(pk=story.pk).update(updated_at=instant)
+    note = f"live entry {entry_id}" if entry_id else "live entry"
+    record_audit(story, "updated moved", actor, {"updated_at": (before, instant)}, note=note)
+    return True

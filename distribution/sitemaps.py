@@ -10,13 +10,13 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
-from articles.models import Article, Byline, Section
+from articles.models import Article, Byline, Section, TaggedArticle
 from live.models import LiveEntry
 from reporters.models import Reporter
 
@@ -178,20 +178,13 @@ class ReporterSitemap(_ListingSitemap):
 
 class TagSitemap(_ListingSitemap):
     model = Tag
-    story_link = "tags__id"
+    story_link = "tagged_items__tag"
 
-    def links(self, story_ids):  # from the taggings' (content_type, object_id) index
-        return TaggedItem.objects.filter(
-            content_type__app_label="articles", content_type__model="article", object_id__in=story_ids
-        ).values_list("object_id", "tag_id")
+    def links(self, story_ids):  # from the taggings' (story, tag) unique index
+        return TaggedArticle.objects.filter(content_object_id__in=story_ids).values_list("content_object_id", "tag_id")
 
-    def linked(self):
-        # taggit's object_id is an integer: compared with the story's id cast to it, its (content_type, object_id)
-        # index answers; a join on `tags` casts object_id instead and the planner scans every tagging.
-        return Exists(TaggedItem.objects.filter(
-            content_type__app_label="articles", content_type__model="article",
-            object_id=Cast(OuterRef("pk"), IntegerField()),
-        ))
+    def linked(self):  # an EXISTS answered by the same index
+        return Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk")))
 
     def location(self, item):
         return reverse("articles:tag", args=[item.slug])

@@ -19,7 +19,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from articles import actors, body_media
-from articles.actors import SystemActor
+from articles.actors import SCHEDULER, SystemActor
 from articles.models import Article
 from articles.services import follow_live_entry
 from core.sanitize import sanitize_body
@@ -288,7 +288,8 @@ def post_entry(blog: LiveBlog, *, actor, body: str, headline: str = "", reporter
     _write_bylines(entry, chosen)
     _record(blog, LiveRecord.Action.SCHEDULED if scheduled else LiveRecord.Action.POSTED, actor, entry=entry)
     if not scheduled:  # a scheduled entry reaches pages at its instant (follow_due_entries, live.stream)
-        cache_keys.stream_changed(blog.article_id, updated=follow_live_entry(blog.article_id, posted_at))
+        moved = follow_live_entry(blog.article_id, posted_at, actor=actor, entry_id=entry.pk)
+        cache_keys.stream_changed(blog.article_id, updated=moved)
     elif pinned:
         cache_keys.stream_changed(blog.article_id)  # the pin it took from a visible entry
     return entry
@@ -331,7 +332,7 @@ def edit_entry(entry: LiveEntry, *, actor, expected_version: int | None, body: s
     _write_bylines(current, chosen)
     _record(blog, LiveRecord.Action.EDITED, actor, entry=current)
     if current.posted_at <= now:
-        moved = follow_live_entry(blog.article_id, current.corrected_at or current.posted_at)
+        moved = follow_live_entry(blog.article_id, current.corrected_at or current.posted_at, actor=actor, entry_id=current.pk)
         cache_keys.stream_changed(blog.article_id, updated=moved)
     return current
 
@@ -406,7 +407,7 @@ def follow_due_entries(now: datetime | None = None) -> int:
         .filter(Q(blog__article__updated_at__isnull=True) | Q(posted_at__gt=F("blog__article__updated_at")))
         .values("blog__article_id").annotate(latest=Max("posted_at")).order_by("blog__article_id")
     )
-    for row in behind:
-        follow_live_entry(row["blog__article_id"], row["latest"])
+    for row in behind:  # the scheduler's pass: the entries were scheduled by their authors (live.LiveRecord)
+        follow_live_entry(row["blog__article_id"], row["latest"], actor=SCHEDULER)
         cache_keys.stream_changed(row["blog__article_id"], updated=True)
     return len(behind)

@@ -8,7 +8,8 @@ from .checks import ALLOWED_FORMATS, BadImage, checksum, open_checked, prepare_u
 from .models import Credit, Photo
 
 __all__ = [
-    "ALLOWED_FORMATS", "BadImage", "PhotoInUse", "checksum", "credit_changed", "image_format", "live_story_ids",
+    "ALLOWED_FORMATS", "BadImage", "PhotoInUse", "checksum", "credit_changed", "credit_story_ids", "image_format",
+    "live_story_ids",
     "may_change_photo", "photo_changed", "photo_from_bytes", "save_credit", "save_photo", "stories_using",
     "strip_stored_original",
 ]
@@ -100,6 +101,23 @@ def live_story_ids(photo: Photo, ids: set[int] | None = None) -> set[int]:
     the caller has them already)."""
     if ids is None:
         ids = photo.story_ids() if photo.pk else set()
+    return set(_stories().objects.live().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+# Every way a story uses a photo, as a values() path from Photo to the story's id (Photo.story_ids reads the same).
+STORY_PATHS = (
+    "hero_of__pk", "article_uses__article_id", "body_uses__article_id",
+    "live_entries__blog__article_id", "live_body_uses__entry__blog__article_id",
+)
+
+
+def credit_story_ids(credit: Credit) -> set[int]:
+    """Stories readers can see now that show a photo with this credit, wherever it is: hero, "Photos in the
+    story", placed in the body, or in a live blog's entries (their photo or their body). One query per path."""
+    photos = Photo.objects.filter(credit=credit)
+    ids = set()
+    for path in STORY_PATHS:
+        ids |= set(photos.filter(**{f"{path}__isnull": False}).values_list(path, flat=True).distinct())
     return set(_stories().objects.live().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 

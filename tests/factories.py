@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles import services
-from articles.guard import service_writes
 from articles.models import Article, Section
+from articles.service_mark import service_writes
 from photos.models import Credit, Photo
 from reporters.models import Reporter
 

@@ -100,10 +100,10 @@ def test_rows_written_before_the_cleaning_still_give_valid_feeds_and_sitemaps(cl
     services.publish(story, at=timezone.now() - timedelta(hours=1), actor=services.COMMAND)
     # PostgreSQL cannot store a NUL at all; SQLite can, so there an old row may hold one.
     nul = "" if connection.vendor == "postgresql" else "\x00"
-    with test_setup_writes():
+    with test_setup_writes():  # Article and Tag rows are written only by the services: an old row is faked
         Article.objects.filter(pk=story.pk).update(headline="Mon\x0bsoon", standfirst=f"Rain{nul}\x1f today")
+        Tag.objects.filter(name="Monsoon").update(name="Monsoon\x0c")
     Reporter.objects.filter(pk=reporter.pk).update(name="Ravi\x0b Kumar")
-    Tag.objects.filter(name="Monsoon").update(name="Monsoon\x0c")
     Section.objects.filter(slug="world").update(name="World\x1b")
     Photo.objects.update(caption="Boats\x0b")
     Credit.objects.filter(name="AP").update(name="AP\x01")

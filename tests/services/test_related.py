@@ -167,9 +167,9 @@ def test_fill_related_computes_lists_for_stories_made_without_the_services():
 
 def test_the_candidate_query_is_the_orm_query_it_replaces():
     """related.candidates() is SQL for speed; the same question asked through the ORM gives the same rows."""
-    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count, Exists, OuterRef, Q
-    from taggit.models import TaggedItem
+
+    from articles.models import TaggedArticle
 
     tags = ["rain", "delhi", "traffic", "cricket"]
     for i in range(12):
@@ -179,8 +179,7 @@ def test_the_candidate_query_is_the_orm_query_it_replaces():
             change_story(story, expires_at=ago(0.5))
     story = make_story(headline="Asking", tags=["rain", "delhi"], section_slug="india")
     inputs = related.inputs_of([story.pk])[story.pk]
-    tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id=OuterRef("pk"), tag_id__in=inputs.tag_ids)
+    tagged = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=inputs.tag_ids)
     expected = list(
         Article.objects.filter(status="published").filter(Q(expires_at__isnull=True) | Q(expires_at__gt=NOW))
         .exclude(pk=story.pk).filter(Q(section_id=inputs.section_id) | Exists(tagged))

@@ -2,17 +2,16 @@
 import random
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 from tqdm import tqdm
 
 from articles import services
 from articles.blocks import split_blocks
-from articles.models import Article, Byline, Section
+from articles.models import Article, Byline, Section, TaggedArticle
 from reporters.models import Reporter
 
 WORDS = (
@@ -50,7 +49,6 @@ class Command(BaseCommand):
         sections = list(Section.objects.all())
         reporter_rows = [Reporter.objects.get_or_create_by_name(f"Bench Reporter {i:03d}") for i in range(reporters)]
         tag_rows = [Tag.objects.get_or_create(name=f"topic-{i:03d}", defaults={"slug": f"topic-{i:03d}"})[0] for i in range(tags)]
-        content_type = ContentType.objects.get_for_model(Article)
         now = timezone.now()
         start = Article.objects.count()
         with tqdm(total=stories, desc="stories", unit="story") as progress:
@@ -69,7 +67,7 @@ class Command(BaseCommand):
                             published_at=published, updated_at=published + timedelta(minutes=rng.choice([0, 0, 30])),
                             edit_version=1,
                         ))
-                    created = services.create_generated_stories(
+                    services.create_generated_stories(
                         rows,
                         lambda made: (
                             Byline(article=a, reporter=r, position=p)
@@ -77,11 +75,11 @@ class Command(BaseCommand):
                             for p, r in enumerate(rng.sample(reporter_rows, rng.choice([1, 1, 2, 3])))
                         ),
                         actor=services.COMMAND,
-                    )
-                    TaggedItem.objects.bulk_create(
-                        TaggedItem(content_type=content_type, object_id=a.pk, tag=t)
-                        for a in created
-                        for t in rng.sample(tag_rows, rng.randint(1, 4))
+                        taggings=lambda made: (
+                            TaggedArticle(content_object=a, tag=t)
+                            for a in made
+                            for t in rng.sample(tag_rows, rng.randint(1, 4))
+                        ),
                     )
                 progress.update(size)
         if connection.vendor == "postgresql":
