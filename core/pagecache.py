@@ -284,7 +284,7 @@ def drain_outbox() -> int:
         return written
     _outbox["owed"] = False
     if written:
-        logger.warning("page cache: wrote %d purges from the purge outbox", written)
+        logger.warning("page cache: purges written out from the purge outbox: %d", written)
     return written
 
 
