@@ -299,12 +299,15 @@ def owed() -> dict[str, bool]:
     return waiting
 
 
+def note_database_used(sender, **kwargs) -> None:
+    """connection_created receiver (core.apps, management commands only): see drain_outbox_at_exit."""
+    _outbox["database_used"] = True
+
+
 def drain_outbox_at_exit() -> None:
     """A management command's last act (core.apps): write out the outbox if the cache is back, so nothing this
     process (or another) left there waits for the next web request. Never raises: the process is ending."""
-    from django.db import connections
-
-    if not any(connection.connection is not None for connection in connections.all(initialized_only=True)):
+    if not _outbox.get("database_used"):
         return  # a command that never used the database (collectstatic, check) does not open it to look
     try:
         drain_outbox()

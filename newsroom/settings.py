@@ -141,7 +141,7 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {
                 # The cache is an optimisation: unreachable Redis reads as a miss and a write is dropped, so pages,
-                # the admin and its login answer uncached (core/pagecache.py owes the purges it could not write).
+                # the admin and its login answer uncached (a purge it did not take waits in core.PurgeOutbox).
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
                 "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
