@@ -4,10 +4,17 @@ Surrogate keys. While a page renders, whatever it shows names itself with `add_k
 "section:3", "reporter:7", "tag:5", "photo:9", "listing:home", "listing:recent", "nav", "ads", "sitemap", ...; every
 page also carries "all"). The page is stored with the current *token* of each of its keys, and served only while
 every one of them is still current. `purge_keys(["story:12", ...])` writes a new, never-used token for each key, so
-exactly the pages showing those things miss on every app server at once, and nothing else. A token is unique
-rather than a counter because the file cache has no atomic increment: two racing purges may overwrite each other,
-but neither can bring back a token a stored page carries. A token also carries the instant it was written: a page
-whose render started before one of its keys was purged is not stored (it may show what the purge removed).
+exactly the pages showing those things miss on every app server at once, and nothing else. Two racing purges may
+overwrite each other's tokens, but neither can bring back a token a stored page carries.
+
+No clock decides freshness. Every purge takes a number from one counter in the shared cache (SEQUENCE_KEY: Redis
+INCR; core.filecache increments it under a file lock), and its tokens and hard marks carry that number. A render
+reads the counter before anything it shows; it is not stored if one of its keys' tokens is numbered higher (that
+purge came after its queries began, so it may show what the purge removed), and a stored copy whose keys changed
+is dead rather than stale if a hard mark is numbered higher than its render's start. A purge runs after its
+commit, so a render that missed a change always started below that change's number, whatever the clocks of the
+processes say (tests/integration/test_clock_skew.py: servers and a shell with clocks 10 s apart, both ways).
+Deadlines (PAGE_CACHE_SECONDS, limit_lifetime, the next scheduled instant) use the local clock.
 Apps decide which keys a change purges (articles.cache_keys); core imports no app. The same keys go out in
 `Surrogate-Key` / `Cache-Tag` headers, and a configured purger (core.purgers) sends each purge to a CDN too.
 
@@ -24,8 +31,11 @@ parameters (utm_*, fbclid, gclid, ...) are left out, and any other parameter is 
 can make a new cache entry or bypass the cache.
 
 The cache is optional: when it cannot be reached the page is rendered and not stored (cache backends are
-configured to swallow connection errors, see settings), and a purge that could not be written is owed by this
-process and written as soon as the cache answers again, before this process serves another cached page.
+configured to swallow connection errors, see settings), and a purge the cache did not take waits in the purge
+outbox (core.models.PurgeOutbox, a table) until a process writes it out: this process before it serves another
+cached page, any web process before serving from the cache once PAGE_CACHE_OUTBOX_SECONDS have passed since it
+last looked, the scheduler's every pass, a management command as it exits
+(tests/integration/test_purge_outbox.py).
 
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies are never stored.
 
