@@ -34,7 +34,7 @@ The cache is optional: when it cannot be reached the page is rendered and not st
 configured to swallow connection errors, see settings), and a purge the cache did not take waits in the purge
 outbox (core.models.PurgeOutbox, a table) until a process writes it out: this process before it serves another
 cached page, any web process before serving from the cache once PAGE_CACHE_OUTBOX_SECONDS have passed since it
-last looked, the scheduler's every pass, a management command as it exits
+last looked, the scheduler before a pass, a management command as it exits
 (tests/integration/test_purge_outbox.py).
 
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies are never stored.
@@ -290,7 +290,8 @@ def drain_outbox() -> int:
             PurgeOutbox.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
             written += len(rows)
     except DatabaseError:
-        logger.warning("page cache: the purge outbox could not be read (database unavailable)")
+        # With the traceback attached, core.logfilters folds this into its once-a-minute "database unavailable".
+        logger.warning("page cache: the purge outbox could not be read", exc_info=True)
         return written
     _outbox["owed"] = False
     if written:
