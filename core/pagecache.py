@@ -34,7 +34,7 @@ The cache is optional: when it cannot be reached the page is rendered and not st
 configured to swallow connection errors, see settings), and a purge the cache did not take waits in the purge
 outbox (core.models.PurgeOutbox, a table) until a process writes it out: this process before it serves another
 cached page, any web process before serving from the cache once PAGE_CACHE_OUTBOX_SECONDS have passed since it
-last looked, the scheduler before a pass, a management command as it exits
+last looked, the scheduler before every pass, a management command as it exits
 (tests/integration/test_purge_outbox.py).
 
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies are never stored.
@@ -261,7 +261,7 @@ def outbox_due() -> bool:
 
 
 def pay_owed_purge() -> None:
-    """Write out the purge outbox when it is due (called before serving from the cache, and by the scheduler)."""
+    """Write out the purge outbox when it is due (called before serving from the cache)."""
     if outbox_due():
         drain_outbox()
 

@@ -67,3 +67,19 @@ def test_owed_targeted_purges_keep_their_keys_and_hardness(settings):
     after = pagecache.current_tokens(["story:1", "section:2"])
     assert not pagecache.owed() and all(after[key] != before[key] for key in before)
     assert cache.get(pagecache.HARD_KEY.format(name="story:1")) and not cache.get(pagecache.HARD_KEY.format(name="section:2"))
+
+
+@pytest.mark.django_db
+def test_the_schedulers_pass_writes_out_a_purge_another_process_left_in_the_outbox():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core.models import PurgeOutbox
+
+    PurgeOutbox.objects.create(keys="nav story:7", hard=True, process="another-host:4242")
+    before = pagecache.current_tokens(["story:7", "nav"])
+    call_command("publish_scheduled", stdout=StringIO())
+    after = pagecache.current_tokens(["story:7", "nav"])
+    assert not pagecache.owed() and all(after[key] != before[key] for key in before)
+    assert cache.get(pagecache.HARD_KEY.format(name="story:7"))
