@@ -1,9 +1,15 @@
+import atexit
+import os
+import sys
+
 from django.apps import AppConfig, apps
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # Everything a cached public page can show lives in these apps. Each app registers which page-cache keys a saved
 # or deleted row of its models purges (core.pagecache.register_model_keys); an unregistered model purges all.
 PAGE_CONTENT_APPS = ("articles", "photos", "reporters", "ads", "taggit")
+MANAGEMENT_ENTRY_POINTS = ("manage.py", "django-admin")
 
 
 class CoreConfig(AppConfig):
@@ -30,3 +36,11 @@ class CoreConfig(AppConfig):
         from .instants import use_in_admin
 
         use_in_admin(admin.site)
+
+        if os.path.basename(sys.argv[0]) in MANAGEMENT_ENTRY_POINTS:
+            # A command (ingest_ninjs, purge_trash, shell, ...) writes out the purge outbox as it exits, if the
+            # cache is back by then: what the cache missed during the command waits for no web request.
+            from .pagecache import drain_outbox_at_exit, note_database_used
+
+            connection_created.connect(note_database_used, dispatch_uid="pagecache-database-used")
+            atexit.register(drain_outbox_at_exit)

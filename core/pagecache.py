@@ -4,10 +4,17 @@ Surrogate keys. While a page renders, whatever it shows names itself with `add_k
 "section:3", "reporter:7", "tag:5", "photo:9", "listing:home", "listing:recent", "nav", "ads", "sitemap", ...; every
 page also carries "all"). The page is stored with the current *token* of each of its keys, and served only while
 every one of them is still current. `purge_keys(["story:12", ...])` writes a new, never-used token for each key, so
-exactly the pages showing those things miss on every app server at once, and nothing else. A token is unique
-rather than a counter because the file cache has no atomic increment: two racing purges may overwrite each other,
-but neither can bring back a token a stored page carries. A token also carries the instant it was written: a page
-whose render started before one of its keys was purged is not stored (it may show what the purge removed).
+exactly the pages showing those things miss on every app server at once, and nothing else. Two racing purges may
+overwrite each other's tokens, but neither can bring back a token a stored page carries.
+
+No clock decides freshness. Every purge takes a number from one counter in the shared cache (SEQUENCE_KEY: Redis
+INCR; core.filecache increments it under a file lock), and its tokens and hard marks carry that number. A render
+reads the counter before anything it shows; it is not stored if one of its keys' tokens is numbered higher (that
+purge came after its queries began, so it may show what the purge removed), and a stored copy whose keys changed
+is dead rather than stale if a hard mark is numbered higher than its render's start. A purge runs after its
+commit, so a render that missed a change always started below that change's number, whatever the clocks of the
+processes say (tests/integration/test_clock_skew.py: servers and a shell with clocks 10 s apart, both ways).
+Deadlines (PAGE_CACHE_SECONDS, limit_lifetime, the next scheduled instant) use the local clock.
 Apps decide which keys a change purges (articles.cache_keys); core imports no app. The same keys go out in
 `Surrogate-Key` / `Cache-Tag` headers, and a configured purger (core.purgers) sends each purge to a CDN too.
 
@@ -24,8 +31,11 @@ parameters (utm_*, fbclid, gclid, ...) are left out, and any other parameter is 
 can make a new cache entry or bypass the cache.
 
 The cache is optional: when it cannot be reached the page is rendered and not stored (cache backends are
-configured to swallow connection errors, see settings), and a purge that could not be written is owed by this
-process and written as soon as the cache answers again, before this process serves another cached page.
+configured to swallow connection errors, see settings), and a purge the cache did not take waits in the purge
+outbox (core.models.PurgeOutbox, a table) until a process writes it out: this process before it serves another
+cached page, any web process before serving from the cache once PAGE_CACHE_OUTBOX_SECONDS have passed since it
+last looked, the scheduler before every pass, a management command as it exits
+(tests/integration/test_purge_outbox.py).
 
 Readers with a session cookie (staff) always get a fresh page; responses that set cookies are never stored.
 
@@ -38,7 +48,6 @@ import contextvars
 import io
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -64,12 +73,15 @@ logger = logging.getLogger(__name__)
 
 ALL = "all"  # carried by every page: purge_all()
 SCHEDULE = "schedule"  # purged by any change that may move the next go-live or expiry
-TOKEN_KEY = "pagecache:key:{name}"
-HARD_KEY = "pagecache:hard:{name}"  # when `name` was last purged hard (no stale copy may be served after it)
+# v2: tokens and hard marks carry the purge sequence, not a wall-clock instant (no process reads v1's)
+TOKEN_KEY = "pagecache:key:v2:{name}"
+HARD_KEY = "pagecache:hard:v2:{name}"  # the sequence number of `name`'s last hard purge
+SEQUENCE_KEY = "counter:pagecache:purges"  # one more for every purge: Redis INCR, core.filecache's locked counter
+FLOOR_KEY = "counter:pagecache:restarted"  # where the counter restarted after it was lost (_recover_sequence)
 LOCK_KEY = "pagecache:lock:{page}"
 EPOCH_KEY = "pagecache:epoch"  # a new token after every purge of any key
 NEXT_INSTANT_KEY = "pagecache:next-instant"
-PAGE_KEY = "pagecache:page:v3:{path}"  # v3: entries hold bytes and headers, not a response object
+PAGE_KEY = "pagecache:page:v4:{path}"  # v4: an entry holds the purge sequence its render started at
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain", "application/json")
 # Query parameters some cached page reads: listings' `page`, sitemaps' `p`, and those apps register
 # (live: the update endpoint's `after`). Each value makes its own entry.
@@ -86,29 +98,59 @@ WAIT_STEP = 0.05  # how often a request waiting for the lock holder's fresh page
 # has happened since (the epoch is the same), the entry is current without reading each of its keys' tokens.
 _verified: dict[str, tuple[str, str]] = {}
 VERIFIED_MAX = 20_000
-_owed: dict[str, bool] = {}  # purges this process could not write to the cache: key -> hard
-_owed_lock = threading.Lock()
+# The purge outbox (core.models.PurgeOutbox): when this process last looked at it (time.monotonic()), and whether it
+# has reason to look before the interval is up (it wrote a row, or could not write one out).
+_outbox = {"checked_at": float("-inf"), "owed": False}
 # The keys of the page being rendered in this thread/task (None outside the page cache).
 _collecting: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_keys", default=None)
 # The latest instant what is being rendered may be kept until ([timestamp]; None outside the page cache): cut by
 # limit_lifetime() and by the deadlines of the fragments it uses.
 _deadline: contextvars.ContextVar[list | None] = contextvars.ContextVar("pagecache_deadline", default=None)
+# The purge sequence the page being rendered started at (None outside a page render): its fragments use it too.
+_started: contextvars.ContextVar[int | None] = contextvars.ContextVar("pagecache_started", default=None)
 
 
 def _now() -> float:
-    return timezone.now().timestamp()  # moved by time-travel tests, like the deadlines it is compared with
+    # Deadlines only (PAGE_CACHE_SECONDS, limit_lifetime, the next scheduled instant): what was purged before what
+    # is decided by the purge sequence, never by comparing two processes' clocks. Moved by time-travel tests.
+    return timezone.now().timestamp()
 
 
-def new_token(at: float | None = None) -> str:
-    """A never-used token, written at `at` (0: a key never purged yet)."""
-    return f"{_now() if at is None else at:.6f}-{secrets.token_hex(6)}"
+def new_token(sequence: int = 0) -> str:
+    """A never-used token, written by the purge numbered `sequence` (0: a key never purged yet)."""
+    return f"{sequence}-{secrets.token_hex(6)}"
 
 
-def token_time(token: str) -> float:
+def token_sequence(token: str) -> int:
     try:
-        return float(token.split("-", 1)[0])
+        return int(token.split("-", 1)[0])
     except (AttributeError, ValueError):
-        return 0.0
+        return 0
+
+
+def _sequence() -> int | None:
+    """The number of the latest purge (read before a render: any purge that render may miss is numbered higher);
+    None when the cache is down."""
+    sequence = cache.get(SEQUENCE_KEY)
+    if sequence is None:
+        cache.add(SEQUENCE_KEY, 0, timeout=None)
+        sequence = cache.get(SEQUENCE_KEY)
+    return sequence
+
+
+def _next_sequence() -> int | None:
+    """A number for a new purge, higher than any `_sequence()` read before it; None when the cache is down."""
+    try:
+        return cache.incr(SEQUENCE_KEY)
+    except ValueError:  # not there yet
+        cache.add(SEQUENCE_KEY, 0, timeout=None)
+        try:
+            return cache.incr(SEQUENCE_KEY)
+        except ValueError:
+            return None
+    except Exception:  # noqa: BLE001 (a cache that refuses the write, however it says so, did not take it)
+        logger.warning("page cache: the purge sequence could not be moved", exc_info=True)
+        return None
 
 
 # ----------------------------------------------------------------------------------------------- naming keys
@@ -157,30 +199,33 @@ def purge_keys(keys: Iterable[str], *, hard: bool = False) -> None:
 
     Soft: readers may get the previous copy for the few seconds one request takes to re-render it.
     Hard: no copy rendered before this call is served again.
+    A purge the cache does not take goes to the purge outbox, which whichever process next can writes out.
     """
     keys = sorted(set(keys))
     if not keys:
         return
-    _write_purge(keys, hard)
+    if not _write_purge(keys, hard):
+        _to_outbox(keys, hard)
     from .purgers import purger
 
     purger().purge(keys, hard=hard)
 
 
-def _write_purge(keys: list[str], hard: bool) -> None:
-    now = _now()
+def _write_purge(keys: list[str], hard: bool) -> bool:
+    """Write a purge to the cache; False when the cache did not take it."""
+    sequence = _next_sequence()
+    if sequence is None:
+        return False
     if hard:
-        # Written first, and kept as long as a page stored before it can live.
-        markers = {HARD_KEY.format(name=key): now for key in keys}
-        cache.set_many(markers, timeout=settings.PAGE_CACHE_SECONDS + 60)
-    cache.set_many({TOKEN_KEY.format(name=key): new_token(now) for key in keys}, timeout=None)
-    cache.set(EPOCH_KEY, new_token(now), timeout=None)  # after the tokens: see _current()
+        # Written before the tokens (a reader that sees a new token finds the mark), and kept as long as a page
+        # stored before it can live.
+        marks = {HARD_KEY.format(name=key): sequence for key in keys}
+        cache.set_many(marks, timeout=settings.PAGE_CACHE_SECONDS + 60)
+    cache.set_many({TOKEN_KEY.format(name=key): new_token(sequence) for key in keys}, timeout=None)
+    cache.set(EPOCH_KEY, new_token(sequence), timeout=None)  # after the tokens: see _current()
     # Another purge may have written its own token since (as good as ours); nothing at all means the cache did
-    # not take the write: owe it, or this process's stale pages could come back with the cache.
-    if cache.get(TOKEN_KEY.format(name=keys[0])) is None:
-        with _owed_lock:
-            for key in keys:
-                _owed[key] = _owed.get(key, False) or hard
+    # not take the write.
+    return cache.get(TOKEN_KEY.format(name=keys[0])) is not None
 
 
 def purge_all(*, hard: bool = True) -> None:
@@ -188,18 +233,97 @@ def purge_all(*, hard: bool = True) -> None:
     purge_keys([ALL], hard=hard)
 
 
+# ------------------------------------------------------------------------------------------- the purge outbox
+
+OUTBOX_BATCH = 500  # rows written out per look
+
+
+def _to_outbox(keys: list[str], hard: bool) -> None:
+    from django.db import DatabaseError, transaction
+
+    from .models import PurgeOutbox
+
+    try:
+        with transaction.atomic():  # a savepoint inside a caller's transaction: a failure here leaves it usable
+            PurgeOutbox.objects.create(keys=" ".join(keys), hard=hard, process=PurgeOutbox.this_process())
+    except DatabaseError:
+        logger.error("page cache: a purge of %d keys (%s) could be written neither to the cache nor to the outbox",
+                     len(keys), " ".join(keys[:10]))
+        return
+    _outbox["owed"] = True
+    logger.warning("page cache: the cache did not take a purge of %d keys; it waits in the purge outbox", len(keys))
+
+
+def outbox_due() -> bool:
+    """Whether this process should look at the outbox before serving from the cache: it owes a purge, or it has
+    not looked for PAGE_CACHE_OUTBOX_SECONDS (a database query at most that often per process, never per hit)."""
+    return _outbox["owed"] or time.monotonic() - _outbox["checked_at"] >= settings.PAGE_CACHE_OUTBOX_SECONDS
+
 
 def pay_owed_purge() -> None:
-    """Write the purges this process owes, if any (called before serving from the cache, and by the scheduler)."""
-    if not _owed:
-        return
-    with _owed_lock:
-        owed = dict(_owed)
-        _owed.clear()
-    for hard in (True, False):
-        keys = [key for key, is_hard in owed.items() if is_hard is hard]
-        if keys:
-            purge_keys(keys, hard=hard)
+    """Write out the purge outbox when it is due (called before serving from the cache)."""
+    if outbox_due():
+        drain_outbox()
+
+
+def drain_outbox() -> int:
+    """Write the purges waiting in the outbox to the cache (and send them to the CDN again); the rows the cache
+    took are deleted. Returns how many rows were written out."""
+    from django.db import DatabaseError
+
+    from .models import PurgeOutbox
+
+    _outbox["checked_at"] = time.monotonic()
+    written = 0
+    try:
+        while rows := list(PurgeOutbox.objects.order_by("pk").values_list("pk", "keys", "hard")[:OUTBOX_BATCH]):
+            for hard in (True, False):
+                keys = sorted({key for _, row_keys, row_hard in rows if row_hard is hard for key in row_keys.split()})
+                if keys and not _write_purge(keys, hard):
+                    _outbox["owed"] = True  # the cache is still away: look again on the next request
+                    return written
+                if keys:
+                    from .purgers import purger
+
+                    # A CDN may have fetched the old page again from a server that still had it meanwhile.
+                    purger().purge(keys, hard=hard)
+            PurgeOutbox.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+            written += len(rows)
+    except DatabaseError:
+        # With the traceback attached, core.logfilters folds this into its once-a-minute "database unavailable".
+        logger.warning("page cache: the purge outbox could not be read", exc_info=True)
+        return written
+    _outbox["owed"] = False
+    if written:
+        logger.warning("page cache: purges written out from the purge outbox: %d", written)
+    return written
+
+
+def owed() -> dict[str, bool]:
+    """The purges waiting in the outbox: key -> hard (hard if any of its waiting purges is)."""
+    from .models import PurgeOutbox
+
+    waiting: dict[str, bool] = {}
+    for keys, hard in PurgeOutbox.objects.values_list("keys", "hard"):
+        for key in keys.split():
+            waiting[key] = waiting.get(key, False) or hard
+    return waiting
+
+
+def note_database_used(sender, **kwargs) -> None:
+    """connection_created receiver (core.apps, management commands only): see drain_outbox_at_exit."""
+    _outbox["database_used"] = True
+
+
+def drain_outbox_at_exit() -> None:
+    """A management command's last act (core.apps): write out the outbox if the cache is back, so nothing this
+    process (or another) left there waits for the next web request. Never raises: the process is ending."""
+    if not _outbox.get("database_used"):
+        return  # a command that never used the database (collectstatic, check) does not open it to look
+    try:
+        drain_outbox()
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache: the purge outbox could not be written out at exit", exc_info=True)
 
 
 def purge_after_commit(keys: Iterable[str], *, hard: bool = False) -> None:
@@ -300,7 +424,9 @@ def store_fragment(name: str, build: Callable[[], object]):
     if not settings.PAGE_CACHE_SECONDS:
         return build()
     cache_key = FRAGMENT_KEY.format(name=name)
-    started = _now()
+    started = _started.get()  # inside a page render: the page's (read earlier, so no later than the fragment's own)
+    if started is None:
+        started = _sequence()
     collected, deadline = {ALL}, [float("inf")]
     reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
     try:
@@ -313,19 +439,31 @@ def store_fragment(name: str, build: Callable[[], object]):
     if value is None:
         return None  # nothing found is not kept: what would name the change that makes it something?
     names = sorted(collected)
-    tokens = current_tokens([*names, SCHEDULE])
-    valid_until = _keep_until(tokens, names, started, deadline[0])
+    tokens, sequence = _read_tokens([*names, SCHEDULE])
+    valid_until = _keep_until(tokens, names, started, sequence, deadline[0])
     if valid_until is not None:
         entry = ({key: tokens[key] for key in names}, valid_until, value, new_token())
         cache.set(cache_key, entry, int(valid_until - _now()) + 1)
     return value
 
 
-def _keep_until(tokens: dict, names, started: float, deadline: float) -> float | None:
-    """Until when a page or fragment rendered from `started` may be kept (None: not at all): not when the cache is
-    down or one of its keys was purged while it rendered; at most PAGE_CACHE_SECONDS, its own deadline
-    (limit_lifetime) and the next scheduled instant."""
-    if not tokens or any(token_time(tokens[name]) >= started for name in names):
+def _keep_until(tokens: dict, names, started: int | None, sequence: int | None, deadline: float) -> float | None:
+    """Until when a page or fragment may be kept (None: not at all), whose render started at purge number `started`
+    and whose keys' `tokens` were read with the purge number `sequence` after it.
+
+    Not when the cache is down, nor when one of its keys was purged after the render started (its token's number
+    is higher than `started`: the render may show what the purge removed). The numbers come from one counter in
+    the shared cache, so this holds whatever the clocks of the processes that purged and rendered say. At most
+    PAGE_CACHE_SECONDS, its own deadline (limit_lifetime) and the next scheduled instant."""
+    if not tokens or started is None or sequence is None:
+        return None
+    if sequence < started:
+        return None  # the counter went back during the render (the cache was emptied): nothing can be ordered
+    newest = max(token_sequence(tokens[name]) for name in names)
+    if newest > sequence:
+        _recover_sequence(newest)
+        return None
+    if newest > started:
         return None
     now = _now()
     valid_until = min(now + settings.PAGE_CACHE_SECONDS, deadline)
@@ -333,6 +471,22 @@ def _keep_until(tokens: dict, names, started: float, deadline: float) -> float |
     if upcoming is not None:
         valid_until = min(valid_until, upcoming.timestamp())
     return valid_until if valid_until > now else None
+
+
+def _recover_sequence(newest: int) -> None:
+    """A token is numbered higher than the counter: the counter was lost (evicted, deleted) while tokens were not.
+    Move it past every number seen, so pages can be stored again, and record where it restarted: a page rendered
+    before that point cannot be ordered against the hard purges numbered in between (see _state)."""
+    sequence = _sequence()
+    if sequence is None or sequence >= newest:
+        return
+    try:
+        restarted = cache.incr(SEQUENCE_KEY, newest - sequence + 1)
+    except ValueError:
+        return  # lost again meanwhile: the next render tries again
+    if restarted is not None:
+        cache.set(FLOOR_KEY, restarted, timeout=None)
+        logger.warning("page cache: the purge sequence was lost; restarted it at %s", restarted)
 
 
 # ------------------------------------------------------------------------------------------- request keys
@@ -388,22 +542,31 @@ def _current(cache_key: str, entry_tokens: dict, entry_id: str, epoch: str | Non
 
 def current_tokens(names: Iterable[str]) -> dict[str, str]:
     """The current token of each key, made (as never purged) where there is none; {} when the cache is down."""
+    return _read_tokens(names)[0]
+
+
+def _read_tokens(names: Iterable[str]) -> tuple[dict[str, str], int | None]:
+    """current_tokens(names), and the purge sequence read after them (None when the cache is down)."""
     names = list(names)
     wanted = {TOKEN_KEY.format(name=name): name for name in names}
-    found = cache.get_many([EPOCH_KEY, *wanted])
-    if len(found) < len(wanted) + 1:
+    # In this order: the file cache reads one key after another, and the sequence must be read after the tokens.
+    found = cache.get_many([EPOCH_KEY, *wanted, SEQUENCE_KEY])
+    if len(found) < len(wanted) + 2:
         for cache_key in ({EPOCH_KEY, *wanted} - found.keys()):
             cache.add(cache_key, new_token(0), timeout=None)
-        found = cache.get_many(list(wanted))
-        if len(found) < len(wanted):
-            return {}
-    return {wanted[cache_key]: token for cache_key, token in found.items() if cache_key in wanted}
+        if SEQUENCE_KEY not in found:
+            cache.add(SEQUENCE_KEY, 0, timeout=None)
+        found = cache.get_many([*wanted, SEQUENCE_KEY])
+        if len(found) < len(wanted) + 1:
+            return {}, None
+    tokens = {wanted[cache_key]: token for cache_key, token in found.items() if cache_key in wanted}
+    return tokens, found[SEQUENCE_KEY]
 
 
 # ---------------------------------------------------------------------------------------------- middleware
 
-# A stored page is a tuple: the tokens of its keys, its deadline, when its render started, its headers, its id, its
-# body. The headers are those the stack inside PageCacheMiddleware gave it (Content-Type, Content-Length, CSP,
+# A stored page is a tuple: the tokens of its keys, its deadline, the purge sequence its render started at, its
+# headers, its id, its body. The headers are those the stack inside PageCacheMiddleware gave it (Content-Type, Content-Length, CSP,
 # X-Frame-Options, Cache-Control, the keys, ETag); the layers outside add theirs to every answer, hit or miss.
 TOKENS, DEADLINE, STARTED, HEADERS, ENTRY_ID, BODY = range(6)
 
@@ -415,9 +578,14 @@ def _state(key: str, entry, epoch: str | None) -> str:
     changed = _current(key, entry[TOKENS], entry[ENTRY_ID], epoch)
     if not changed:
         return "fresh"
-    hard = cache.get_many([HARD_KEY.format(name=name) for name in changed])
-    if any(at >= entry[STARTED] for at in hard.values()):
+    # A hard purge numbered after the render started may have removed what the copy shows (one counter every
+    # process shares decides "after", not their clocks).
+    marks = cache.get_many([FLOOR_KEY, *(HARD_KEY.format(name=name) for name in changed)])
+    floor = marks.pop(FLOOR_KEY, None)
+    if any(sequence > entry[STARTED] for sequence in marks.values()):
         return "dead"
+    if floor is not None and entry[STARTED] < floor:
+        return "dead"  # rendered before the counter was lost and restarted: not comparable with the marks
     return "stale"
 
 
@@ -496,28 +664,30 @@ class PageCacheMiddleware:
         return entry if _state(key, entry, found.get(EPOCH_KEY)) == "fresh" else None
 
     def _render_and_store(self, request, key: str):
-        started = _now()
+        started, began = _sequence(), _now()  # the purge number first: read before anything the page shows
         collected, deadline = {ALL}, [float("inf")]
         reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
+        reset_started = _started.set(started)
         try:
             response = self.get_response(request)
         finally:
             _collecting.reset(reset)
             _deadline.reset(reset_deadline)
+            _started.reset(reset_started)
         if not self._storable(response):
             return response
         names = sorted(collected)
-        tokens = current_tokens([*names, SCHEDULE])
+        tokens, sequence = _read_tokens([*names, SCHEDULE])
         cdn_seconds = settings.PAGE_CACHE_CDN_PURGED_SECONDS if settings.PAGE_CACHE_PURGER else settings.PAGE_CACHE_CDN_SECONDS
         if deadline[0] != float("inf"):  # a part that changes without a purge (limit_lifetime) sets the pace
-            cdn_seconds = max(0, min(cdn_seconds, int(deadline[0] - started)))
+            cdn_seconds = max(0, min(cdn_seconds, int(deadline[0] - began)))
         patch_cache_control(
             response, public=True, max_age=0, s_maxage=cdn_seconds,
             stale_while_revalidate=settings.PAGE_CACHE_LOCK_SECONDS,
         )
         response["Surrogate-Key"] = " ".join(names)
         response["Cache-Tag"] = ",".join(names)
-        valid_until = _keep_until(tokens, names, started, deadline[0])
+        valid_until = _keep_until(tokens, names, started, sequence, deadline[0])
         if valid_until is not None:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
@@ -659,7 +829,8 @@ def fast_hit(environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         keyed, _, other = split_query_dict(QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", "")))
         if other:
             return None  # redirected to the clean URL
-    pay_owed_purge()
+    if outbox_due():
+        return None  # the middleware writes out the outbox first, with the database handled as for any request
     key = page_key(path, keyed)
     found = cache.get_many([EPOCH_KEY, key])  # one round trip on Redis
     entry = found.get(key)

@@ -146,7 +146,7 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {
                 # The cache is an optimisation: unreachable Redis reads as a miss and a write is dropped, so pages,
-                # the admin and its login answer uncached (core/pagecache.py owes the purges it could not write).
+                # the admin and its login answer uncached (a purge it did not take waits in core.PurgeOutbox).
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
                 "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
@@ -263,6 +263,10 @@ PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "5"))
 PAGE_CACHE_CDN_PURGED_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_PURGED_SECONDS", "300"))
 # After a soft purge one request re-renders a page while the others get the previous copy for at most this long.
 PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
+# A purge the cache did not take waits in the purge outbox (a table); each web process looks there at most this
+# often (seconds) before serving from the cache, so an old page outlives such a purge by at most about this long
+# once the cache answers again.
+PAGE_CACHE_OUTBOX_SECONDS = float(os.environ.get("PAGE_CACHE_OUTBOX_SECONDS", "2"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
 
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
