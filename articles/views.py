@@ -46,7 +46,10 @@ def _page(request, queryset, keys: list[str]):
 
 def _with_page(request, number: int) -> str:
     query = request.GET.copy()
-    query.setlist("page", [str(number)] if number > 1 else [])
+    if number > 1:
+        query.setlist("page", [str(number)])
+    else:
+        query.pop("page", None)
     return request.path + (f"?{query.urlencode()}" if query else "")
 
 
