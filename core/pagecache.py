@@ -457,20 +457,22 @@ def _as_response(entry, how: str) -> HttpResponse:
 # next instant that changes it without a purge (a story going live or expiring, a queued update, a live blog's
 # pace: limit_lifetime) -- both counted from when the answer leaves, on a render and on every hit.
 
-def _edge_until(tokens: dict, deadline: float) -> float:
-    """The instant after which the CDN must not serve this render: its deadline (limit_lifetime, the fragments it
-    used) or the next scheduled instant, whichever is first (inf: none)."""
+def _edge_until(tokens: dict, deadline: float, started: float, now: float) -> float:
+    """The instant after which the CDN must not serve this render (inf: none): the next scheduled instant, or its
+    deadline (limit_lifetime, the fragments it used), whichever is first. The deadline is a pace set during the
+    render ("keep this 5 s"), so it counts from when the answer leaves, as it did before this bound."""
+    paced = deadline + (now - started) if deadline != float("inf") else deadline
     upcoming = next_scheduled_instant(tokens.get(SCHEDULE, ""))  # "" (cache down): asked of the sources
-    return min(deadline, upcoming.timestamp()) if upcoming is not None else deadline
+    return min(paced, upcoming.timestamp()) if upcoming is not None else paced
 
 
-def _edge_lifetime(edge_until: float | None) -> dict:
-    """s-maxage and stale-while-revalidate (seconds) that together end by `edge_until`."""
+def _edge_lifetime(edge_until: float | None, now: float) -> dict:
+    """s-maxage and stale-while-revalidate (seconds) that together end by `edge_until`, counted from `now`."""
     purged = bool(settings.PAGE_CACHE_PURGER)
     seconds = settings.PAGE_CACHE_CDN_PURGED_SECONDS if purged else settings.PAGE_CACHE_CDN_SECONDS
     stale = settings.PAGE_CACHE_LOCK_SECONDS
     if edge_until is not None and edge_until != float("inf"):
-        left = max(0, int(edge_until - _now()))  # whole seconds, rounded down: never past the instant
+        left = max(0, int(edge_until - now + 0.001))  # whole seconds, rounded down (a float's 4.9999999 is 5)
         seconds = min(seconds, left)
         stale = min(stale, left - seconds)
     return {"s_maxage": seconds, "stale_while_revalidate": stale}
@@ -486,7 +488,7 @@ def _served_headers(entry, *, stale: bool = False) -> tuple | list:
     edge_until = entry[EDGE] if len(entry) > EDGE else float("inf")
     if edge_until == float("inf") and not stale:
         return entry[HEADERS]
-    lifetime = _edge_lifetime(edge_until)
+    lifetime = _edge_lifetime(edge_until, _now())
     if stale:
         lifetime = {"s_maxage": 0, "stale_while_revalidate": min(settings.PAGE_CACHE_LOCK_SECONDS,
                                                                 lifetime["s_maxage"] + lifetime["stale_while_revalidate"])}
@@ -516,14 +518,15 @@ def _without_parameters(request, unread: set, keyed: list, marketing: list) -> H
     return response
 
 
-def _unstored_answer(request, response, collected: set, deadline: float):
+def _unstored_answer(request, response, collected: set, deadline: float, started: float):
     """A non-200 answer on a cacheable path, never stored here. Keyed (keyed_answer): cacheable at the edge like a
     page, bounded by the schedule, with its keys; otherwise `no-store`, since no purge could reach it -- unless
     the view set its own Cache-Control."""
     if getattr(request, "page_cache_keyed_answer", False) and not response.cookies:
         names = sorted(collected)
-        edge_until = _edge_until(current_tokens([SCHEDULE]), deadline)
-        patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until))
+        now = _now()
+        edge_until = _edge_until(current_tokens([SCHEDULE]), deadline, started, now)
+        patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until, now))
         _name_keys(response, names)
     elif not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_store=True)
@@ -615,13 +618,14 @@ class PageCacheMiddleware:
             if unread:
                 response = _without_parameters(request, unread, keyed, marketing)
         if response.status_code != 200:
-            return _unstored_answer(request, response, collected, deadline[0])
+            return _unstored_answer(request, response, collected, deadline[0], started)
         if not self._storable(response):
             return response
         names = sorted(collected)
         tokens = current_tokens([*names, SCHEDULE])
-        edge_until = _edge_until(tokens, deadline[0])
-        patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until))
+        now = _now()
+        edge_until = _edge_until(tokens, deadline[0], started, now)
+        patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until, now))
         response["Surrogate-Key"] = " ".join(names)
         response["Cache-Tag"] = ",".join(names)
         valid_until = _keep_until(tokens, names, started, deadline[0])
