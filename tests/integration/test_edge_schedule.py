@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import RequestFactory
 
 from articles import services
 from core import pagecache
@@ -297,3 +298,20 @@ def test_a_page_that_reads_no_page_parameter_is_not_kept_under_one(client, listi
         response = client.get("/sitemap-articles.xml", {"p": value})
         assert response.status_code in (301, 404), value
         assert not cache.has_key(pagecache.page_key("/sitemap-articles.xml", [("p", value)]))
+
+
+@pytest.mark.django_db
+def test_a_hit_answered_before_django_tells_the_cdn_only_what_is_left_too(client, recorded_purges,
+                                                                           django_capture_on_commit_callbacks):
+    """FastHits (newsroom/wsgi.py) serves stored headers itself: the same bound as a hit through the middleware."""
+    with time_machine.travel(NINE, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            story = services.publish(make_story(headline="Goes at 09:01:30"), actor=services.COMMAND)
+            save(story, expires_at=NINE + timedelta(seconds=90))
+    with time_machine.travel(NINE + timedelta(seconds=1), tick=False):
+        assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+    with time_machine.travel(NINE + timedelta(seconds=71), tick=False):
+        status, headers, _ = pagecache.fast_hit(RequestFactory().get(story.get_absolute_url()).environ)
+        cache_control = dict(headers)["Cache-Control"]
+        assert status == "200 OK" and dict(headers)["X-Page-Cache"] == "hit"
+        assert "s-maxage=19" in cache_control and "stale-while-revalidate=0" in cache_control, cache_control
