@@ -48,7 +48,8 @@ class NoSuchPage(Exception):
 
 
 class OtherSpelling(Exception):
-    """`page` names a page as the site never links to it (`page=1`, `page=02`, two values): a 301 to `number`."""
+    """`page` names a page as the site never links to it (`page=1`, `page=02`, `page=`, two values): a 301 to
+    `number`."""
 
     def __init__(self, number: int):
         super().__init__(number)
@@ -61,7 +62,9 @@ def requested_page(values: list[str], max_page: int = MAX_PAGE) -> int:
     if not values:
         return 1
     raw = values[-1].strip()  # QueryDict.get() reads the last value too
-    if not raw or len(raw) > len(str(max_page)) or not all("0" <= c <= "9" for c in raw):
+    if not raw:
+        raise OtherSpelling(1)  # `?page=`: the first page
+    if len(raw) > len(str(max_page)) or not all("0" <= c <= "9" for c in raw):
         raise NoSuchPage(raw)
     number = int(raw)
     if not 1 <= number <= max_page:

@@ -254,7 +254,7 @@ def test_moving_a_scheduled_time_to_now_is_hard_and_moving_it_later_is_soft(clie
 # --- `page` cannot fill the cache ---------------------------------------------------------------------------
 
 
-JUNK = ["0", "-1", "abc", "2abc", "1e3", "9999", "501", "4", "٣", "2.0", "%00", "9" * 5000, ""]
+JUNK = ["0", "-1", "abc", "2abc", "1e3", "9999", "501", "4", "٣", "2.0", "%00", "9" * 5000]
 
 
 @pytest.mark.django_db
@@ -267,7 +267,7 @@ def test_junk_page_values_leave_no_stored_entries(client, listing):
             response = client.get(path, {"page": value})
             assert response.status_code == 404, (path, value)
             assert not cache.has_key(pagecache.page_key(path, [("page", value)])), (path, value)
-        for spelling, canonical in (("1", path), ("02", f"{path}?page=2"), ("003", f"{path}?page=3"), (" 2", f"{path}?page=2")):
+        for spelling, canonical in (("1", path), ("02", f"{path}?page=2"), ("003", f"{path}?page=3"), (" 2", f"{path}?page=2"), ("", path)):
             response = client.get(path, {"page": spelling})
             assert response.status_code == 301 and response["Location"] == canonical, (path, spelling)
             assert not cache.has_key(pagecache.page_key(path, [("page", spelling)]))
