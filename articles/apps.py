@@ -2,18 +2,21 @@ from django.apps import AppConfig
 
 
 def next_visibility_change(now):
-    """The next instant at which what readers may see changes by itself: a story going live or expiring."""
+    """The next instant at which what readers may see changes: a story going live or expiring (by itself), or a
+    queued update falling due (the scheduler applies it then, and its purge follows)."""
     from django.db.models import Subquery
 
-    from .models import Article
+    from .models import Article, ScheduledUpdate
 
-    # One query, two index lookups: the next go-live and the next expiry (carried on any one row; no rows, no
-    # stories, no instant).
+    # One query, three index lookups: the next go-live, the next expiry and the next queued update (carried on any
+    # one row; no rows, no stories, no instant).
     going_live = Article.objects.scheduled(now).order_by("published_at").values("published_at")[:1]
     expiring = Article.objects.live(now).filter(expires_at__isnull=False).order_by("expires_at").values("expires_at")[:1]
+    updating = ScheduledUpdate.objects.pending().filter(go_live_at__gt=now).order_by("go_live_at").values("go_live_at")[:1]
     row = (
-        Article.objects.order_by().annotate(going_live=Subquery(going_live), expiring=Subquery(expiring))
-        .values_list("going_live", "expiring").first()
+        Article.objects.order_by()
+        .annotate(going_live=Subquery(going_live), expiring=Subquery(expiring), updating=Subquery(updating))
+        .values_list("going_live", "expiring", "updating").first()
     )
     return min((i for i in row or () if i), default=None)
 

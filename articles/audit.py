@@ -42,8 +42,11 @@ def current_snapshot(article: Article) -> dict:
     return snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
 
 
-def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> None:
+def announce(article_id: int, kind: str, *, inputs_may_change: bool = True, before: tuple | None = None) -> None:
     """Send story_changed once the transaction commits (caches, search and feeds follow it).
+
+    `before`: the story's visibility before the change (articles.cache_keys.visibility of the locked row), so the
+    page cache purges hard exactly when the story moved into or out of live().
 
     Before that, inside the transaction, the story's related list (and those of its neighbours) is computed again
     if its status, instants, section or tags moved (articles.related). `inputs_may_change=False`: a change that
@@ -51,15 +54,16 @@ def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> N
     """
     if inputs_may_change:
         story_changed_here(article_id)
-    transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
+    transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind, before=before))
 
 
 def record_revision(
-    article: Article, kind: str, actor, *, snap=None, minor=False, note="", announced_as: str | None = None
+    article: Article, kind: str, actor, *, snap=None, minor=False, note="", announced_as: str | None = None,
+    before: tuple | None = None,
 ) -> Revision:
     """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits (as
     `announced_as`, when the change's kind for caches and search is not the revision's)."""
-    announce(article.pk, announced_as or kind)
+    announce(article.pk, announced_as or kind, before=before)
     return Revision.objects.create(
         article=article, kind=kind, snapshot=snap if snap is not None else current_snapshot(article),
         edit_version=article.edit_version, created_by=user_of(actor), minor=minor, note=note[:250],

@@ -8,27 +8,37 @@ listing:home (the home page's and the site feed's stories), listing:recent (the 
 page), nav, sitemap. Apps above articles add keys of their own to a story's page, export and feed items
 (`register_story_keys`: live adds live:<id> to a live blog's story), so articles imports none of them.
 
-A story change purges story:<id> and the sitemaps, softly (readers may get the previous copy for the seconds one
-request takes to re-render). What appears where changes only when a story goes live, leaves (unpublished, back to
-draft, trashed), or has a scheduled update applied: those purge every listing the story was in or is now in, plus
-home and the rail, hard (no copy rendered before is served again). An edit that moves a story to another section,
-byline or tag purges the listings it left and joined. "Before" is the union of the story's last two revisions (a
-revision is kept on every content save), so a move is seen whether or not it made a revision of its own.
+A story change purges story:<id>, slug:<slug> for its current and old slugs (what its URLs answer when they are
+not its page: a 404 before it goes live, a 301 from an old slug) and the sitemaps, softly (readers may get the
+previous copy for the seconds one request takes to re-render). A change that moves the story into or out of
+`live()` -- publish, unpublish, back to draft, trash, restore, expiry set to the past, a publish time moved past
+now -- and a scheduled update applied purge every listing the story was in or is now in (every page of it: page N
+carries the same listing key as page 1), plus home and the rail, hard (no copy rendered before is served again).
+Whether it moved is decided by comparing the story's visibility before the change (`visibility()`, which the
+services pass along with story_changed) with after it, not by the kind of change. A change of a published story's
+publish or expiry instant that does not move it purges the same pages softly, since their deadlines (and the
+CDN's s-maxage) were computed from the old instant. An edit that moves a story to another section, byline or tag
+purges the listings it left and joined. "Before" is the union of the story's last two revisions (a revision is kept
+on every content save), so a move is seen whether or not it made a revision of its own.
 """
 from taggit.models import Tag
 
 from core import pagecache
 
-from .models import Article, Byline, Revision, Section, TaggedArticle
+from .models import Article, ArticleSlug, Byline, Revision, Section, TaggedArticle
 
 HOME = "listing:home"
 RECENT = "listing:recent"
 NAV = "nav"
 SITEMAP = "sitemap"
-# Kinds of story_changed after which the story is in other listings, or its page must not be served as before.
+# Kinds of story_changed after which the story is in other listings, or its page must not be served as before:
+# the rule only for a sender that does not say what the story's visibility was before (story_changed's `before`).
 HARD_KINDS = frozenset({
     "published", "unpublished", "returned", "update", "ingested", "move to the trash", "restore from the trash",
 })
+# A scheduled update applied at its instant is purged hard although the story stays live: readers were promised
+# the new version from that instant on.
+UPDATE_KIND = "update"
 
 
 def story(pk) -> str:
@@ -49,6 +59,11 @@ def tag(pk) -> str:
 
 def photo(pk) -> str:
     return f"photo:{pk}"
+
+
+def slug(value: str) -> str:
+    """What a story URL answers when it is not a live story's page (a 404, a 301 from an old slug)."""
+    return f"slug:{value}"
 
 
 def stories_of(key: str) -> str:
@@ -137,14 +152,48 @@ def memberships_before(article_id: int) -> list[set[str]]:
     ]
 
 
-def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
-    """(keys to purge, hard) for a committed change of this kind to this story."""
+def visibility(article: Article, now=None) -> tuple:
+    """What decides where a story shows and what its URLs answer: (in live(), status, publish instant, expiry,
+    slug). The services take it from the locked row before a change and send it with story_changed (`before`)."""
+    return article.state(now) == "published", article.status, article.published_at, article.expires_at, article.slug
+
+
+NEVER_SHOWN = (False, None, None, None, None)  # a story being created
+LIVE, STATUS, SLUG = 0, 1, 4
+INSTANTS = slice(2, 4)
+
+
+def _visibility_now(article_id: int) -> tuple:
+    row = Article.objects.filter(pk=article_id).only("status", "published_at", "expires_at", "slug").first()
+    return visibility(row) if row else NEVER_SHOWN
+
+
+def slug_keys(article_id: int, *slugs: str | None) -> set[str]:
+    """slug:<s> for the story's old slugs (their 301s) and `slugs` (its current and previous one)."""
+    old = ArticleSlug.objects.filter(article_id=article_id).values_list("slug", flat=True)
+    return {slug(value) for value in [*old, *slugs] if value}
+
+
+def story_change(article_id: int, kind: str | None, before: tuple | None = None) -> tuple[set[str], bool]:
+    """(keys to purge, hard) for a committed change of this kind to this story, whose visibility before the change
+    was `before` (None: not known, the kind decides)."""
     keys = {story(article_id), SITEMAP, pagecache.SCHEDULE}
-    now, before = memberships_now(article_id), memberships_before(article_id)
-    if kind in HARD_KINDS:
-        return keys.union(now, *before, {HOME, RECENT}), True
+    now, revisions = memberships_now(article_id), memberships_before(article_id)
+    if before is None:
+        if kind in HARD_KINDS:
+            return keys.union(now, *revisions, {HOME, RECENT}, slug_keys(article_id, _visibility_now(article_id)[SLUG])), True
+    else:
+        after = _visibility_now(article_id)
+        everywhere = keys.union(now, *revisions, {HOME, RECENT}, slug_keys(article_id, after[SLUG], before[SLUG]))
+        if before[LIVE] != after[LIVE] or (kind == UPDATE_KIND and after[LIVE]):
+            return everywhere, True
+        published = Article.Status.PUBLISHED in (before[STATUS], after[STATUS])
+        if published and before[INSTANTS] != after[INSTANTS]:
+            return everywhere, False  # an instant moved: pages kept until (or told the CDN) the old one
+        if before[SLUG] != after[SLUG]:
+            keys |= slug_keys(article_id, after[SLUG], before[SLUG])  # a 404 or 301 there becomes something else
     # The latest revision is this change's when it changed content, else the state before it.
-    return keys.union(*(now ^ snap for snap in before)), False
+    return keys.union(*(now ^ snap for snap in revisions)), False
 
 
 # A tag's new name (articles.tags.rename_tag): the story's listings and cards are as before, and every page printing
@@ -153,10 +202,10 @@ def story_change(article_id: int, kind: str | None) -> tuple[set[str], bool]:
 TAG_RENAMED = "tag renamed"
 
 
-def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:
+def on_story_changed(sender, article_id, kind=None, before=None, **kwargs) -> None:
     if kind == TAG_RENAMED:
         return
-    keys, hard = story_change(article_id, kind)
+    keys, hard = story_change(article_id, kind, before)
     pagecache.purge_keys(keys, hard=hard)
 
 

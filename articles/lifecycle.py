@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.timefmt import reader_datetime
 
-from . import actors
+from . import actors, cache_keys
 from .audit import announce, diff, record_audit, record_revision
 from .errors import StoryPermissionError, StoryTransitionError
 from .models import Article, ArticleSlug, AuditEntry, Revision
@@ -113,6 +113,7 @@ def transition(
     if move is None:
         return article
     before = {"status": article.status, "published_at": article.published_at, "queued updates": 0}
+    shown_before = cache_keys.visibility(article, now)  # the page cache compares it with after the commit
     cancelled = 0
     if target == S.TRASHED:
         # Nothing stays queued for a story in the trash (the scheduler would otherwise apply it there).
@@ -133,9 +134,10 @@ def transition(
     after = {"status": article.status, "published_at": article.published_at, "queued updates": 0}
     record_audit(article, move.name, actor, diff(before, after), note=note)
     if move.revision_kind:
-        record_revision(article, move.revision_kind, actor, note=note or ("" if target != S.DRAFT else "Returned to draft"))
+        record_revision(article, move.revision_kind, actor, note=note or ("" if target != S.DRAFT else "Returned to draft"),
+                        before=shown_before)
     else:
-        announce(article.pk, move.name)
+        announce(article.pk, move.name, before=shown_before)
     return article
 
 

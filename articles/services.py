@@ -20,7 +20,7 @@ from core.timefmt import reader_datetime
 from photos.models import Photo
 from reporters.models import Reporter
 
-from . import actors, body_media
+from . import actors, body_media, cache_keys
 from .actors import COMMAND, INGEST, SCHEDULER, SystemActor  # noqa: F401 (the system actors callers pass)
 from .audit import (
     announce,
@@ -136,6 +136,7 @@ def save_story(
         article.created_by = article.created_by or actors.user_of(actor)
         article.status, article.published_at, article.updated_at = Article.Status.DRAFT, None, None
         before, audited_before = {}, {}
+        shown_before = cache_keys.NEVER_SHOWN
     else:
         current = Article.objects.select_for_update().get(pk=article.pk)
         actors.require_edit(actor, current)
@@ -143,6 +144,7 @@ def save_story(
             raise EditConflict(current, expected_version)
         before = snapshot(current)
         audited_before = audited_values(current)
+        shown_before = cache_keys.visibility(current, now)  # the page cache compares it with after the commit
         # Status and its instants move only through articles.lifecycle.
         article.status = current.status
         article.published_at = current.published_at
@@ -176,13 +178,13 @@ def save_story(
     revised = creating or content_changed or bool(fields)
     if revised:
         kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
-        record_revision(article, kind, actor, snap=after, minor=minor, note=note)  # announces the change
+        record_revision(article, kind, actor, snap=after, minor=minor, note=note, before=shown_before)  # announces
     if not creating:
         changes = diff(audited_before, audited_values(article))
         if changes:
             record_audit(article, "changed", actor, changes, note=note)
             if not revised:
-                announce(article.pk, "saved")  # caches purge even when only the slug, expiry or language moved
+                announce(article.pk, "saved", before=shown_before)  # caches purge even when only the slug, expiry or language moved
         if "slug" in changes:
             _keep_old_slug(article, old=audited_before["slug"], was_published=current.published_at is not None)
     return article

@@ -17,12 +17,40 @@ from . import actors, cache_keys, preview_links
 from .body_media import render_blocks
 from .cards import cards
 from .models import Article, ArticleSlug, ListingSlug, Section
-from .pagination import page_of
+from .pagination import NoSuchPage, OtherSpelling, page_of, requested_page
 from .related import rails
 
 
-def _page(request, queryset):
-    return page_of(queryset, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
+def _page(request, queryset, keys: list[str]):
+    """The listing's page `page` asks for, showing `keys` (what decides which stories it lists). Only canonical
+    page URLs answer 200 (docs/decisions.md, "`page` cannot fill the cache"): `page=1`, `page=02` or two values
+    are a 301 to the page's one URL; a value that is no page number, or a page past the last, is a 404. Each is
+    kept at the edge under the listing's keys, like the page (core.pagecache.keyed_answer); none is stored here."""
+    cache_keys.show(*keys)
+    try:
+        number = requested_page(request.GET.getlist("page"))
+    except OtherSpelling as spelling:
+        pagecache.keyed_answer(request)
+        raise _PageMoved(_with_page(request, spelling.number)) from None
+    except NoSuchPage:
+        pagecache.keyed_answer(request)
+        raise Http404("No such page.") from None
+    page = page_of(queryset, number, settings.ARTICLES_PER_PAGE)
+    if number > 1:
+        if not page.object_list:
+            pagecache.keyed_answer(request)  # page N exists again once enough stories are listed (a listing purge)
+            raise Http404("No such page.")
+        pagecache.accept_parameter("page")
+    return page
+
+
+def _with_page(request, number: int) -> str:
+    query = request.GET.copy()
+    if number > 1:
+        query.setlist("page", [str(number)])
+    else:
+        query.pop("page", None)
+    return request.path + (f"?{query.urlencode()}" if query else "")
 
 
 def _story_ids(queryset):
@@ -31,8 +59,7 @@ def _story_ids(queryset):
 
 
 def _listing(request, queryset, template: str, keys: list[str], context: dict):
-    page = _page(request, _story_ids(queryset))
-    cache_keys.show(*keys)
+    page = _page(request, _story_ids(queryset), keys)
     return render(request, template, {**context, "page": page, "cards": list(cards(page.object_list).values())})
 
 
@@ -89,15 +116,33 @@ def follows_old_listing_slug(kind: str, view):
     return wrapper
 
 
+class _PageMoved(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+def canonical_pages(view):
+    """A listing asked for a page in another spelling (`?page=1`, `?page=02`) answers 301 to its one URL."""
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _PageMoved as moved:
+            return HttpResponsePermanentRedirect(moved.url)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@canonical_pages
 def home(request):
-    page = _page(request, _story_ids(Article.objects.live()))
-    cache_keys.show(cache_keys.HOME)
+    page = _page(request, _story_ids(Article.objects.live()), [cache_keys.HOME])
     lead = page.object_list[0] if page.object_list and page.number == 1 else None
     shown = cards(page.object_list, lead_id=lead)
     lead_card = shown.pop(lead, None)
     return render(request, "articles/home.html", {"page": page, "lead_card": lead_card, "cards": list(shown.values())})
 
 
+@canonical_pages
 @follows_old_slugs
 def section(request, slug):
     section = _current(Section, ListingSlug.Kind.SECTION, slug)
@@ -106,6 +151,7 @@ def section(request, slug):
                     [key, cache_keys.stories_of(key)], {"title": section.name, "section": section})
 
 
+@canonical_pages
 @follows_old_slugs
 def reporter(request, slug):
     reporter = _current(Reporter, ListingSlug.Kind.REPORTER, slug)
@@ -114,6 +160,7 @@ def reporter(request, slug):
                     [key, cache_keys.stories_of(key)], {"title": reporter.name, "reporter": reporter})
 
 
+@canonical_pages
 @follows_old_slugs
 def tag(request, slug):
     tag = _current(Tag, ListingSlug.Kind.TAG, slug)
@@ -123,11 +170,16 @@ def tag(request, slug):
 
 
 def moved_story(request, slug: str, url_of) -> HttpResponsePermanentRedirect:
-    """A slug a live story was published under before: 301 to `url_of(story)`; else 404."""
+    """A slug a live story was published under before: 301 to `url_of(story)`; else 404.
+
+    Either answer is kept at the edge under slug:<slug> (and the story's key for a 301), which every change to a
+    story purges for its current and old slugs: publishing a scheduled story ends its 404 there."""
+    pagecache.keyed_answer(request, cache_keys.slug(slug))
     old = ArticleSlug.objects.filter(slug=slug).values_list("article_id", flat=True).first()
     moved = Article.objects.live().filter(pk=old).only("slug").first() if old else None
     if moved is None:
         raise Http404
+    cache_keys.show(cache_keys.story(moved.pk))
     return _moved(request, url_of(moved))
 
 

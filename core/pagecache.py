@@ -64,7 +64,7 @@ from django.core.handlers.wsgi import (
     get_str_from_wsgi,
 )
 from django.core.signals import setting_changed
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, QueryDict
 from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -92,6 +92,11 @@ MARKETING_PARAMETERS = frozenset({
     "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "s_cid",
 })
 MARKETING_PREFIXES = ("utm_",)
+# Keyed parameters a render must accept (accept_parameter) to be kept under them: a page that does not read one, or
+# reads a value that is not the canonical spelling of something that exists, would otherwise make a new entry per
+# value (`/?page=<random>`). Such an answer is a 301 to the same URL without it, never stored (docs/decisions.md,
+# "The edge obeys the schedule"). Parameters apps register (live's `after`) are checked by the app that reads them.
+CHECKED_PARAMETERS = frozenset({"page", "p"})
 WAIT_STEP = 0.05  # how often a request waiting for the lock holder's fresh page looks for it (seconds)
 
 # Stored entries (pages, fragments) this process found current, with the epoch it checked them at: while no purge
@@ -108,6 +113,8 @@ _collecting: contextvars.ContextVar[set | None] = contextvars.ContextVar("pageca
 _deadline: contextvars.ContextVar[list | None] = contextvars.ContextVar("pagecache_deadline", default=None)
 # The purge sequence the page being rendered started at (None outside a page render): its fragments use it too.
 _started: contextvars.ContextVar[int | None] = contextvars.ContextVar("pagecache_started", default=None)
+# The keyed query parameters (CHECKED_PARAMETERS) the page being rendered read and found canonical (accept_parameter).
+_accepted: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_accepted", default=None)
 
 
 def _now() -> float:
@@ -185,6 +192,22 @@ def _cut_deadline(at: float) -> None:
     deadline = _deadline.get()
     if deadline is not None:
         deadline[0] = min(deadline[0], at)
+
+
+def accept_parameter(name: str) -> None:
+    """The page being rendered reads query parameter `name` and its value is canonical (a page that exists, spelled
+    as the site links to it): only then is the page kept under it (CHECKED_PARAMETERS). No-op outside a render."""
+    accepted = _accepted.get()
+    if accepted is not None:
+        accepted.add(name)
+
+
+def keyed_answer(request, *keys: str | Iterable[str]) -> None:
+    """This page's non-200 answer (a 404, a redirect) is decided by what `keys` name, and a change purges them: the
+    CDN may keep it like a page (bounded s-maxage, Surrogate-Key). Any other non-200 answer is `no-store`."""
+    add_keys(*keys)
+    if request is not None:
+        request.page_cache_keyed_answer = True
 
 
 def register_page_parameter(name: str) -> None:
@@ -568,6 +591,7 @@ def _read_tokens(names: Iterable[str]) -> tuple[dict[str, str], int | None]:
 # A stored page is a tuple: the tokens of its keys, its deadline, the purge sequence its render started at, its
 # headers, its id, its body. The headers are those the stack inside PageCacheMiddleware gave it (Content-Type, Content-Length, CSP,
 # X-Frame-Options, Cache-Control, the keys, ETag); the layers outside add theirs to every answer, hit or miss.
+# Then, since issue 20, its edge deadline (EDGE, below).
 TOKENS, DEADLINE, STARTED, HEADERS, ENTRY_ID, BODY = range(6)
 
 
@@ -590,8 +614,91 @@ def _state(key: str, entry, epoch: str | None) -> str:
 
 
 def _as_response(entry, how: str) -> HttpResponse:
-    response = HttpResponse(entry[BODY], headers=dict(entry[HEADERS]))
+    response = HttpResponse(entry[BODY], headers=dict(_served_headers(entry, stale=how == "stale")))
     response["X-Page-Cache"] = how
+    return response
+
+
+# ------------------------------------------------------------------------------------ what the edge is told
+
+# The edge obeys the schedule: a CDN may keep an answer (s-maxage, then stale-while-revalidate) no longer than the
+# next instant that changes it without a purge (a story going live or expiring, a queued update, a live blog's
+# pace: limit_lifetime) -- both counted from when the answer leaves, on a render and on every hit.
+
+def _edge_until(tokens: dict, deadline: float, started: float, now: float) -> float:
+    """The instant after which the CDN must not serve this render (inf: none): the next scheduled instant, or its
+    deadline (limit_lifetime, the fragments it used), whichever is first. The deadline is a pace set during the
+    render ("keep this 5 s"), so it counts from when the answer leaves, as it did before this bound."""
+    paced = deadline + (now - started) if deadline != float("inf") else deadline
+    upcoming = next_scheduled_instant(tokens.get(SCHEDULE, ""))  # "" (cache down): asked of the sources
+    return min(paced, upcoming.timestamp()) if upcoming is not None else paced
+
+
+def _edge_lifetime(edge_until: float | None, now: float) -> dict:
+    """s-maxage and stale-while-revalidate (seconds) that together end by `edge_until`, counted from `now`."""
+    purged = bool(settings.PAGE_CACHE_PURGER)
+    seconds = settings.PAGE_CACHE_CDN_PURGED_SECONDS if purged else settings.PAGE_CACHE_CDN_SECONDS
+    stale = settings.PAGE_CACHE_LOCK_SECONDS
+    if edge_until is not None and edge_until != float("inf"):
+        left = max(0, int(edge_until - now + 0.001))  # whole seconds, rounded down (a float's 4.9999999 is 5)
+        seconds = min(seconds, left)
+        stale = min(stale, left - seconds)
+    return {"s_maxage": seconds, "stale_while_revalidate": stale}
+
+
+EDGE = 6  # a stored page's edge deadline (entries stored before it was kept have none)
+
+
+def _served_headers(entry, *, stale: bool = False) -> tuple | list:
+    """A stored page's headers, with what is left of its edge deadline in Cache-Control (a page rendered 60 s
+    before a story expires tells the CDN 30 s when it is served 30 s later). A stale copy (soft-purged, served
+    while one request re-renders) gets s-maxage=0: the CDN may bridge the re-render with it, never keep it."""
+    edge_until = entry[EDGE] if len(entry) > EDGE else float("inf")
+    if edge_until == float("inf") and not stale:
+        return entry[HEADERS]
+    lifetime = _edge_lifetime(edge_until, _now())
+    if stale:
+        lifetime = {"s_maxage": 0, "stale_while_revalidate": min(settings.PAGE_CACHE_LOCK_SECONDS,
+                                                                lifetime["s_maxage"] + lifetime["stale_while_revalidate"])}
+    return [
+        (name, _with_lifetime(value, lifetime) if name == "Cache-Control" else value) for name, value in entry[HEADERS]
+    ]
+
+
+def _with_lifetime(cache_control: str, lifetime: dict) -> str:
+    directives = [d.strip() for d in cache_control.split(",")]
+    kept = [d for d in directives if not d.startswith(("s-maxage=", "stale-while-revalidate="))]
+    return ", ".join([*kept, f"s-maxage={lifetime['s_maxage']}",
+                      f"stale-while-revalidate={lifetime['stale_while_revalidate']}"])
+
+
+def _name_keys(response, names) -> None:
+    response["Surrogate-Key"] = " ".join(names)
+    response["Cache-Tag"] = ",".join(names)
+
+
+def _without_parameters(request, unread: set, keyed: list, marketing: list) -> HttpResponse:
+    """A page that did not accept a keyed parameter it was asked with (CHECKED_PARAMETERS): a 301 to the same URL
+    without it. It carries the render's keys, so the CDN keeps it no longer than the page it stands for."""
+    kept = [(name, value) for name, value in keyed if name not in unread] + marketing
+    response = HttpResponsePermanentRedirect(request.path + ("?" + urlencode(kept) if kept else ""))
+    request.page_cache_keyed_answer = True
+    return response
+
+
+def _unstored_answer(request, response, collected: set, deadline: float, started: float):
+    """A non-200 answer on a cacheable path, never stored here. Keyed (keyed_answer): cacheable at the edge like a
+    page, bounded by the schedule, with its keys; otherwise `no-store`, since no purge could reach it -- unless
+    the view set its own Cache-Control."""
+    if getattr(request, "page_cache_keyed_answer", False) and not response.cookies:
+        names = sorted(collected)
+        now = _now()
+        edge_until = _edge_until(current_tokens([SCHEDULE]), deadline, started, now)
+        patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until, now))
+        _name_keys(response, names)
+    elif not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_store=True)
+    response["X-Page-Cache"] = "miss"
     return response
 
 
@@ -612,6 +719,7 @@ class PageCacheMiddleware:
             clean = request.path + ("?" + urlencode(keyed + marketing) if keyed or marketing else "")
             response = HttpResponseRedirect(clean)
             patch_cache_control(response, public=True, max_age=3600)
+            _name_keys(response, [ALL])  # it depends on the URL alone: only a purge of everything changes it
             return response
         pay_owed_purge()
         key = page_key(request.path, keyed)
@@ -665,26 +773,27 @@ class PageCacheMiddleware:
 
     def _render_and_store(self, request, key: str):
         started, began = _sequence(), _now()  # the purge number first: read before anything the page shows
-        collected, deadline = {ALL}, [float("inf")]
-        reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
-        reset_started = _started.set(started)
+        collected, deadline, accepted = {ALL}, [float("inf")], set()
+        resets = _collecting.set(collected), _deadline.set(deadline), _accepted.set(accepted), _started.set(started)
         try:
             response = self.get_response(request)
         finally:
-            _collecting.reset(reset)
-            _deadline.reset(reset_deadline)
-            _started.reset(reset_started)
+            for var, reset in zip((_collecting, _deadline, _accepted, _started), resets, strict=True):
+                var.reset(reset)
+        if response.status_code == 200:
+            keyed, marketing, _ = split_query(request)
+            unread = {name for name, _ in keyed if name in CHECKED_PARAMETERS and name not in accepted}
+            if unread:
+                response = _without_parameters(request, unread, keyed, marketing)
+        if response.status_code != 200:
+            return _unstored_answer(request, response, collected, deadline[0], began)
         if not self._storable(response):
             return response
         names = sorted(collected)
         tokens, sequence = _read_tokens([*names, SCHEDULE])
-        cdn_seconds = settings.PAGE_CACHE_CDN_PURGED_SECONDS if settings.PAGE_CACHE_PURGER else settings.PAGE_CACHE_CDN_SECONDS
-        if deadline[0] != float("inf"):  # a part that changes without a purge (limit_lifetime) sets the pace
-            cdn_seconds = max(0, min(cdn_seconds, int(deadline[0] - began)))
-        patch_cache_control(
-            response, public=True, max_age=0, s_maxage=cdn_seconds,
-            stale_while_revalidate=settings.PAGE_CACHE_LOCK_SECONDS,
-        )
+        now = _now()
+        edge_until = _edge_until(tokens, deadline[0], began, now)
+        patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until, now))
         response["Surrogate-Key"] = " ".join(names)
         response["Cache-Tag"] = ",".join(names)
         valid_until = _keep_until(tokens, names, started, sequence, deadline[0])
@@ -693,9 +802,10 @@ class PageCacheMiddleware:
                 response.render()
             if not response.has_header("ETag"):  # a view's own validator (live.views) is kept
                 set_response_etag(response)  # hashed once here, not on every hit
-            # Bytes and headers, not the response object: a hit unpickles two plain values.
+            # Bytes and headers, not the response object: a hit unpickles two plain values. The edge deadline
+            # (last) lets a hit give the CDN only what is left of it (_served_headers).
             entry = ({name: tokens[name] for name in names}, valid_until, started, tuple(response.items()),
-                     new_token(), response.content)
+                     new_token(), response.content, edge_until)
             cache.set(key, entry, int(valid_until - _now()) + 1)
         response["X-Page-Cache"] = "miss"
         return response
@@ -843,7 +953,7 @@ def fast_hit(environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
             WSGIRequest(environ), _as_response(entry, "hit"))
         status, headers, body = f"{response.status_code} {response.reason_phrase}", list(response.items()), response.content
     else:
-        status, headers, body = "200 OK", [*entry[HEADERS], ("X-Page-Cache", "hit")], entry[BODY]
+        status, headers, body = "200 OK", [*_served_headers(entry), ("X-Page-Cache", "hit")], entry[BODY]
     present = {name.lower() for name, _ in headers}
     headers += [(name, value) for name, value in _outer_headers(secure) if name.lower() not in present]
     return status, headers, body

@@ -10,7 +10,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.pagecache import add_keys
+from core.pagecache import accept_parameter, add_keys
 
 from . import links
 from .sitemaps import SITEMAPS
@@ -63,10 +63,13 @@ def sitemap(request, section):
         raise Http404(f"No sitemap {section!r}")
     sitemap = sitemap_class()
     site, protocol = _site_and_protocol()
+    values = request.GET.getlist("p")
     try:
-        urls = sitemap.get_urls(page=request.GET.get("p", 1), site=site, protocol=protocol)
+        urls = sitemap.get_urls(page=values[-1] if values else 1, site=site, protocol=protocol)
     except (EmptyPage, PageNotAnInteger):
         raise Http404("No such sitemap page")
+    if len(values) == 1 and values[0] == str(int(values[0])) and values[0] != "1":  # the index's own spelling: kept under it
+        accept_parameter("p")  # any other (p=1, p=02) is a 301 to the URL without it (core.pagecache)
     context = {"urlset": urls, "publication_name": settings.SITE_NAME}
     return _xml(sitemap_class.template_name, context)
 

@@ -26,3 +26,22 @@ def change(client, newsroom, django_capture_on_commit_callbacks):
         return purged(client, newsroom["pages"])
 
     return run
+
+
+class RecordingPurger:
+    """A purger (settings.PAGE_CACHE_PURGER = "tests.purging.RecordingPurger") that keeps what a CDN would have been
+    sent: (sorted keys, hard) per purge, in RecordingPurger.sent (cleared by the `recorded_purges` fixture)."""
+
+    sent: list[tuple[list[str], bool]] = []
+
+    def purge(self, keys: list[str], *, hard: bool) -> None:
+        RecordingPurger.sent.append((sorted(keys), hard))
+
+
+@pytest.fixture
+def recorded_purges(settings):
+    """The page cache on, the recording purger configured (the CDN may keep pages for minutes): its list of purges."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_PURGER = "tests.purging.RecordingPurger"
+    RecordingPurger.sent = []
+    return RecordingPurger.sent

@@ -124,7 +124,10 @@ def live_blog(context, article):
     blog.article = article
     request = context.get("request")
     now = timezone.now()
-    shown = blog_page(blog, request.GET.get("page") if request else None, now)
+    asked = request.GET.getlist("page") if request else []
+    shown = blog_page(blog, asked[-1] if asked else None, now)
+    if asked == [str(shown.page.number)] and shown.page.number > 1 and shown.page.object_list:
+        pagecache.accept_parameter("page")  # any other value is a 301 to the page without it (core.pagecache)
     pagecache.add_keys(cache_keys.stream(article.pk))
     cache_keys.show_entry_photos([*shown.entries, *([shown.pinned] if shown.pinned else [])])
     if request is not None:
