@@ -343,6 +343,9 @@ def drain_outbox_at_exit() -> None:
     process (or another) left there waits for the next web request. Never raises: the process is ending."""
     if not _outbox.get("database_used"):
         return  # a command that never used the database (collectstatic, check) does not open it to look
+    from .breaker import probe_now
+
+    probe_now()  # a cache that came back within the breaker's wait is tried once more, not skipped
     try:
         drain_outbox()
     except Exception:  # noqa: BLE001

@@ -119,7 +119,7 @@ def test_a_change_made_while_the_cache_is_away_reaches_every_server_when_it_retu
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_ingest_while_the_cache_is_away_leaves_its_hard_purge_for_a_web_worker(tmp_path):
+def test_ingest_while_the_cache_is_away_leaves_its_purge_for_a_web_worker(tmp_path):
     wire = tmp_path / "wire"
     wire.mkdir()
     item = {
@@ -141,7 +141,9 @@ def test_ingest_while_the_cache_is_away_leaves_its_hard_purge_for_a_web_worker(t
             with paused(redis):
                 second = manage("ingest_ninjs", "--publish", str(wire), env=env)
                 assert second.stdout.startswith("updated"), second.stdout + second.stderr[-2000:]
-                assert pagecache.owed().get("listing:home") is True  # ingested: hard
+                owed = pagecache.owed()
+                # A new version of a live story is a content edit: soft (hard only when visibility changes).
+                assert any(key.startswith("story:") for key in owed) and not any(owed.values()), owed
 
             html, _ = fetch(server + "/")
             assert "Ferry service halted again" in html and "Ferry service resumes" not in html

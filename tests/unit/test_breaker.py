@@ -5,7 +5,7 @@ speed; tests/integration/test_cache_hang.py runs it against a real paused Redis.
 import threading
 import time
 
-from core.breaker import Breaker, breaker_for
+from core.breaker import Breaker, breaker_for, probe_now
 
 
 def expire(breaker: Breaker) -> None:
@@ -55,3 +55,12 @@ def test_a_failed_probe_opens_it_again_and_a_good_one_closes_it():
 def test_one_breaker_per_dependency_per_process():
     assert breaker_for("cache redis://a") is breaker_for("cache redis://a")
     assert breaker_for("cache redis://a") is not breaker_for("cache redis://b")
+
+
+def test_probe_now_lets_an_exiting_process_try_once_without_waiting():
+    breaker = breaker_for("test probe now", seconds=60)
+    breaker.failed()
+    assert not breaker.allow()
+    probe_now()
+    assert breaker.allow()  # the one probe
+    assert not breaker.allow()  # and only one
