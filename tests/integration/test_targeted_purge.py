@@ -146,6 +146,19 @@ def test_an_ad_slot_change_purges_the_html_pages_and_a_campaign_none(change):
     assert change(book) == set()
 
 
+def test_users_groups_and_permissions_purge_nothing(change):
+    """No cached page shows a user, a group or a permission: adding a user to a group (a many-to-many change of
+    django.contrib.auth's) once purged every page on the site."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    user = User.objects.create_user("newhire", "newhire@example.com", "pw", is_staff=True)
+    group = Group.objects.get(name="Editor")
+    assert change(lambda: user.groups.add(group)) == set()
+    assert change(lambda: group.user_set.remove(user)) == set()
+    assert change(lambda: user.user_permissions.add(Permission.objects.first())) == set()
+    assert change(lambda: User.objects.create_user("another", "a@example.com", "pw")) == set()
+
+
 def test_responses_carry_their_keys_for_a_cdn(client, newsroom):
     biz, hero = newsroom["biz"], newsroom["hero"]
     response = client.get(biz.get_absolute_url())
