@@ -44,22 +44,43 @@ HOLDERS = 60  # at most this many stories holding a changed story have their lis
 # ------------------------------------------------------------------------------------------------- reading
 
 def rails(article: Article, *, now=None) -> tuple[list[Article], list[Article]]:
-    """(related_stories, most_recent) in one query for both, plus the cards' two prefetches.
+    """(related_stories, most_recent) in one query for both, plus the cards' two prefetches."""
+    related, newest = rail_rows(article, now=now)
+    return related, most_recent_of(newest, article.pk)
 
-    The rows are the visible kept related stories and the MOST_RECENT_LIMIT newest live stories; the newest of
-    those rows are the newest live stories (no other row is newer), so both rails come out of the same rows.
+
+def rail_rows(article: Article, *, now=None, recent: bool = True) -> tuple[list[Article], list[Article]]:
+    """(related_stories, newest): the visible kept related stories and, with `recent`, the MOST_RECENT_LIMIT + 1
+    newest live stories (this one may be among them: the "Most recent" rail is one for the whole site, and each page
+    leaves itself out, most_recent_of), in one query plus the cards' two prefetches.
+
+    The rows are the visible kept related stories and the newest live stories; the newest of those rows are the
+    newest live stories (no other row is newer), so both rails come out of the same rows.
     """
     now = now or timezone.now()
-    live = Article.objects.live(now).exclude(pk=article.pk)
-    newest = live.order_by("-published_at", "-id").values("pk")[:MOST_RECENT_LIMIT]
+    live = Article.objects.live(now)
     kept = RelatedStory.objects.filter(story_id=article.pk)
     position = kept.filter(related_id=OuterRef("pk")).values("position")[:1]
-    rows = list(
-        live.filter(Q(pk__in=kept.values("related_id")) | Q(pk__in=newest))
-        .annotate(related_position=Subquery(position)).for_listing()
-    )  # newest first (for_listing's order)
-    related = sorted((row for row in rows if row.related_position is not None), key=lambda row: row.related_position)
-    return related[:RELATED_LIMIT], rows[:MOST_RECENT_LIMIT]
+    wanted = Q(pk__in=kept.values("related_id"))
+    if recent:
+        wanted |= Q(pk__in=live.order_by("-published_at", "-id").values("pk")[:MOST_RECENT_LIMIT + 1])
+    rows = list(live.filter(wanted).annotate(related_position=Subquery(position)).for_listing())  # newest first
+    related = sorted(
+        (row for row in rows if row.related_position is not None and row.pk != article.pk),
+        key=lambda row: row.related_position,
+    )
+    return related[:RELATED_LIMIT], rows[:MOST_RECENT_LIMIT + 1] if recent else []
+
+
+def newest_live(*, now=None) -> list[Article]:
+    """The MOST_RECENT_LIMIT + 1 newest live stories, for the site's "Most recent" rail (one query)."""
+    live = Article.objects.live(now or timezone.now())
+    return list(live.select_related("section").order_by("-published_at", "-id")[:MOST_RECENT_LIMIT + 1])
+
+
+def most_recent_of(newest: list, story_id: int | None) -> list:
+    """The "Most recent" rail under one story: the newest live stories but this one (items with a `pk`)."""
+    return [item for item in newest if item.pk != story_id][:MOST_RECENT_LIMIT]
 
 
 # ----------------------------------------------------------------------------------------------- computing
