@@ -22,18 +22,27 @@ AUDITED_FIELDS = (
 # Many-valued parts, compared as lists.
 
 
-def snapshot(article: Article) -> dict:
-    """Everything a reader sees of a story, as plain JSON (what a revision keeps)."""
+def snapshot(article: Article, *, related_from: dict | None = None) -> dict:
+    """Everything a reader sees of a story, as plain JSON (what a revision keeps). `related_from`: a snapshot whose
+    bylines, tags and photos are the story's still (nothing of them was written since): not read again."""
+    if related_from is not None:
+        reporters, tags, photos = related_from["reporters"], related_from["tags"], related_from["photos"]
+    elif article.pk:
+        reporters = [b.reporter_id for b in article.bylines.all()]
+        tags = sorted(article.tags.names())
+        photos = [p.photo_id for p in article.inline_photos.all()]
+    else:
+        reporters, tags, photos = [], [], []
     return {
         "headline": article.headline,
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
         "section": article.section_id,
-        "reporters": [b.reporter_id for b in article.bylines.all()] if article.pk else [],
-        "tags": sorted(article.tags.names()) if article.pk else [],
+        "reporters": reporters,
+        "tags": tags,
         "hero_photo": article.hero_photo_id,
-        "photos": [p.photo_id for p in article.inline_photos.all()] if article.pk else [],
+        "photos": photos,
         "correction_note": article.correction_note,
     }
 
@@ -54,9 +63,10 @@ def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> N
     transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
 
 
-def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="") -> Revision:
+def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="",
+                    inputs_may_change: bool = True) -> Revision:
     """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits."""
-    announce(article.pk, kind)
+    announce(article.pk, kind, inputs_may_change=inputs_may_change)
     return Revision.objects.create(
         article=article, kind=kind, snapshot=snap if snap is not None else current_snapshot(article),
         edit_version=article.edit_version, created_by=user_of(actor), minor=minor, note=note[:250],
@@ -82,13 +92,16 @@ def record_audit(article: Article, action: str, actor, changes: dict | None = No
     )
 
 
-def audited_values(article: Article) -> dict:
-    """The audited fields of a story as stored (the many-valued ones by name/id, in reader order)."""
+def audited_values(article: Article, *, many_from: dict | None = None) -> dict:
+    """The audited fields of a story as stored (the many-valued ones by name/id, in reader order); `many_from`:
+    audited values whose bylines and photos are the story's still (not read again)."""
     values = {name: getattr(article, name) for name in AUDITED_FIELDS if name not in ("section", "hero_photo", "social_image")}
     values["social_image"] = article.social_image_id
     values["section"] = article.section.name if article.section_id else None
     values["hero_photo"] = article.hero_photo_id
-    if article.pk:
+    if many_from is not None:
+        values["reporters"], values["photos"] = many_from["reporters"], many_from["photos"]
+    elif article.pk:
         values["reporters"] = [b.reporter.name for b in article.bylines.select_related("reporter")]
         values["photos"] = [p.photo_id for p in article.inline_photos.all()]
     else:
