@@ -8,9 +8,9 @@ from django.db import transaction
 
 from core.timefmt import machine_datetime
 
+from . import related
 from .actors import actor_name, source_of, user_of
 from .models import Article, AuditEntry, Revision
-from .related import story_changed_here
 from .signals import story_changed
 
 # Stored fields the audit log follows on every save (content fields are in revisions too).
@@ -54,12 +54,13 @@ def current_snapshot(article: Article) -> dict:
 def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> None:
     """Send story_changed once the transaction commits (caches, search and feeds follow it).
 
-    Before that, inside the transaction, the story's related list (and those of its neighbours) is computed again
-    if its status, instants, section or tags moved (articles.related). `inputs_may_change=False`: a change that
-    writes none of them (a queued update, a photo's caption), which skips even that check.
+    Before that, once committed, the story's related list (and those of its neighbours) is computed again if its
+    status, instants, section or tags moved (articles.related.queue: outside this transaction and its locks).
+    `inputs_may_change=False`: a change that writes none of them (a queued update, a photo's caption), which skips
+    even that check.
     """
     if inputs_may_change:
-        story_changed_here(article_id)
+        related.queue(article_id)
     transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
 
 

@@ -7,7 +7,8 @@ as RelatedStory rows. A page reads them in one query (with the cards' prefetches
 that moment and shows the first RELATED_LIMIT: a story unpublished, expired or not yet live is never shown.
 
 When lists are computed (docs/decisions.md, "Related stories computed when stories change"): every service call
-that announces a change (audit.announce) asks `story_changed_here`, inside its transaction. If the story's own
+that announces a change (audit.announce) queues the story, and once the change commits `settle` asks
+`story_changed_here`, in a transaction of its own (not the editor's, nor under its locks). If the story's own
 inputs (status, publication and expiry instants, section, tags; `inputs_of`) are what its list was computed from,
 nothing is done. Otherwise its list is computed again, and so are the lists of the stories it may enter or leave:
 those whose list holds it (at most HOLDERS, newest first) and, while it is itself a candidate, the stories of its
@@ -15,13 +16,16 @@ own candidate window. Older stories of the same section or tags keep their lists
 A story that expires leaves the lists holding it at the next scheduler pass (`drop_expired`); until then pages
 skip it. `fill_related` (management command) computes every list, for stories made without the services.
 
-Most recent: the 5 newest live stories other than this one (read when the rail is rendered).
+Most recent: the 5 newest live stories other than this one (read when the rail is rendered; articles.rails keeps
+it once for the whole site).
 """
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from taggit.models import TaggedItem
@@ -31,6 +35,8 @@ from core import pagecache
 from . import actors, cache_keys
 from .guard import story_service
 from .models import Article, RelatedList, RelatedStory
+
+logger = logging.getLogger(__name__)
 
 RELATED_LIMIT = 4
 MOST_RECENT_LIMIT = 5
@@ -124,10 +130,18 @@ def inputs_of(ids) -> dict[int, Inputs]:
 
 def candidates(story_id: int, inputs: Inputs, now: datetime) -> list[tuple[int, int]]:
     """(id, tags shared) of the newest CANDIDATES published, unexpired stories sharing a tag or the section, newest
-    first: one query, a tag count per row by index. Written as SQL: a change runs it once per neighbour (up to
-    about 120 times), and building the same query through the ORM cost about 1.2 ms more CPU each time."""
+    first: one query, a tag count per row by index."""
+    return candidates_of({story_id: inputs}, now)[story_id]
+
+
+CANDIDATES_PER_QUERY = 40  # stories whose candidates one query reads (one UNION ALL member each)
+
+
+def _candidate_sql(story_id: int, inputs: Inputs, now: datetime) -> tuple[str, list]:
+    """One story's candidate query. Written as SQL: a change runs it for up to about 120 neighbours, and building
+    the same query through the ORM cost about 1.2 ms more CPU each time."""
     article, tagged = Article._meta.db_table, TaggedItem._meta.db_table
-    params: list = []
+    params: list = [story_id]
     if inputs.tag_ids:
         marks = ", ".join(["%s"] * len(inputs.tag_ids))
         match = f"t.content_type_id = %s AND t.object_id = a.id AND t.tag_id IN ({marks})"
@@ -137,7 +151,8 @@ def candidates(story_id: int, inputs: Inputs, now: datetime) -> list[tuple[int, 
     else:
         shared, sharing = "0", ""
     sql = (
-        f"SELECT a.id, {shared} FROM {article} a"
+        f"SELECT %s AS owner, a.id, {shared} AS shared,"
+        f" ROW_NUMBER() OVER (ORDER BY a.published_at DESC, a.id DESC) AS place FROM {article} a"
         f" WHERE a.status = %s AND (a.expires_at IS NULL OR a.expires_at > %s) AND a.id <> %s"
         f" AND (a.section_id = %s {sharing})"
         f" ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
@@ -146,9 +161,25 @@ def candidates(story_id: int, inputs: Inputs, now: datetime) -> list[tuple[int, 
     if inputs.tag_ids:
         params += [_content_type().pk, *inputs.tag_ids]
     params.append(CANDIDATES)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(pk, count) for pk, count in cursor.fetchall()]
+    return sql, params
+
+
+def candidates_of(stories: dict[int, Inputs], now: datetime) -> dict[int, list[tuple[int, int]]]:
+    """candidates() of many stories, CANDIDATES_PER_QUERY stories a query (UNION ALL of the same per-story query,
+    each member keeping its own ORDER BY and LIMIT; the order comes back as a row number)."""
+    found: dict[int, list[tuple[int, int, int]]] = {pk: [] for pk in stories}
+    items = list(stories.items())
+    for start in range(0, len(items), CANDIDATES_PER_QUERY):
+        parts, params = [], []
+        for n, (story_id, inputs) in enumerate(items[start:start + CANDIDATES_PER_QUERY]):
+            sql, more = _candidate_sql(story_id, inputs, now)
+            parts.append(f"SELECT * FROM ({sql}) c{n}")
+            params += more
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for owner, pk, count, place in cursor.fetchall():
+                found[owner].append((place, pk, count))
+    return {owner: [(pk, count) for _, pk, count in sorted(rows)] for owner, rows in found.items()}
 
 
 def rank(rows: list[tuple[int, int]]) -> list[int]:
@@ -178,9 +209,8 @@ def _refresh(ids, now: datetime, known: dict[int, list[tuple[int, int]]] | None 
     _serialize()
     inputs = inputs_of(ids)
     known = known or {}
-    lists = {
-        pk: rank(known[pk] if pk in known else candidates(pk, story_inputs, now)) for pk, story_inputs in inputs.items()
-    }
+    read = candidates_of({pk: story_inputs for pk, story_inputs in inputs.items() if pk not in known}, now)
+    lists = {pk: rank(known[pk] if pk in known else read[pk]) for pk in inputs}
     kept: dict[int, list[int]] = {}
     for story_id, related_id in RelatedStory.objects.filter(story_id__in=list(inputs)).order_by(
         "story_id", "position"
@@ -201,10 +231,36 @@ def _refresh(ids, now: datetime, known: dict[int, list[tuple[int, int]]] | None 
     )
 
 
+_pending = threading.local()  # ids of stories changed in this thread's transaction, looked at once it commits
+
+
+def queue(article_id: int) -> None:
+    """A service changed this story (called inside its transaction, by audit.announce): once the change commits,
+    settle() looks at its related list, outside the editor's transaction and its locks. Several changes of one
+    story in one transaction (create, then publish) are looked at once, as the story stands after all of them."""
+    if not hasattr(_pending, "ids"):
+        _pending.ids = set()
+    _pending.ids.add(article_id)
+    transaction.on_commit(settle, robust=True)  # a callback per change: a rolled-back one takes its own away
+
+
+def settle() -> None:
+    """The related lists of the stories changed since the last settle (queue), each in a transaction of its own:
+    the advisory lock (PostgreSQL) is held for one story's lists, not for an editor's whole save. One that fails is
+    logged and the others go on; its lists are computed again by its next change or `fill_related --all`."""
+    ids, _pending.ids = sorted(getattr(_pending, "ids", ())), set()
+    for article_id in ids:
+        try:
+            with transaction.atomic():
+                story_changed_here(article_id)
+        except Exception:  # noqa: BLE001 (logged; one story's lists never stop the others')
+            logger.exception("related stories: the lists around story %s were not computed", article_id)
+
+
 @story_service
 def story_changed_here(article_id: int) -> None:
-    """A service changed this story (called inside its transaction, by audit.announce): if what its related list is
-    computed from moved, compute it again, and the lists of the stories it may enter or leave."""
+    """A committed change of this story (settle): if what its related list is computed from moved, compute it
+    again, and the lists of the stories it may enter or leave."""
     now = timezone.now()
     inputs = inputs_of([article_id]).get(article_id)
     if inputs is None:
