@@ -2,6 +2,7 @@
 
 Only the services call these (the rows are guarded, see articles.guard).
 """
+import threading
 from datetime import datetime
 
 from django.db import transaction
@@ -51,8 +52,15 @@ def current_snapshot(article: Article) -> dict:
     return snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
 
 
+_announced = threading.local()  # article id -> kind, of the changes made in this thread's transaction
+PLAIN_KINDS = frozenset({"created", "saved"})  # content saves: a status move announced with them names the change
+
+
 def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> None:
-    """Send story_changed once the transaction commits (caches, search and feeds follow it).
+    """Send story_changed once the transaction commits (caches, search and feeds follow it): once per story, however
+    many changes the transaction made to it (the story form's create-and-publish is one announcement, "published",
+    not two, each purging and reindexing). The kind sent is the last one that is not a plain content save, else the
+    last.
 
     Before that, once committed, the story's related list (and those of its neighbours) is computed again if its
     status, instants, section or tags moved (articles.related.queue: outside this transaction and its locks).
@@ -61,7 +69,18 @@ def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> N
     """
     if inputs_may_change:
         related.queue(article_id)
-    transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
+    if not hasattr(_announced, "kinds") or not related.waiting(_send_announced):
+        _announced.kinds = {}  # what a rolled-back transaction announced is not sent with this one
+    kinds = _announced.kinds
+    if kind not in PLAIN_KINDS or kinds.get(article_id, kind) in PLAIN_KINDS:
+        kinds[article_id] = kind
+    transaction.on_commit(_send_announced)  # a callback per change: a rolled-back one takes its own away
+
+
+def _send_announced() -> None:
+    kinds, _announced.kinds = getattr(_announced, "kinds", {}), {}
+    for article_id, kind in kinds.items():
+        story_changed.send(sender=Article, article_id=article_id, kind=kind)
 
 
 def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="",

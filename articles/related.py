@@ -234,12 +234,17 @@ def _refresh(ids, now: datetime, known: dict[int, list[tuple[int, int]]] | None 
 _pending = threading.local()  # ids of stories changed in this thread's transaction, looked at once it commits
 
 
+def waiting(callback) -> bool:
+    """Whether `callback` is among the callbacks this transaction runs once it commits."""
+    return any(func is callback for _, func, _ in transaction.get_connection().run_on_commit)
+
+
 def queue(article_id: int) -> None:
     """A service changed this story (called inside its transaction, by audit.announce): once the change commits,
     settle() looks at its related list, outside the editor's transaction and its locks. Several changes of one
     story in one transaction (create, then publish) are looked at once, as the story stands after all of them."""
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
+    if not hasattr(_pending, "ids") or not waiting(settle):
+        _pending.ids = set()  # what a rolled-back transaction queued is not looked at with this one
     _pending.ids.add(article_id)
     transaction.on_commit(settle, robust=True)  # a callback per change: a rolled-back one takes its own away
 
