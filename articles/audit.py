@@ -53,6 +53,12 @@ def current_snapshot(article: Article) -> dict:
 
 
 _announced = threading.local()  # article id -> kind, of the changes made in this thread's transaction
+_recorded = threading.local()  # article id -> the snapshot its last revision in this transaction kept
+
+
+def forget_snapshot(article_id: int) -> None:
+    """A content write this transaction made without a revision: the next revision reads the story again."""
+    getattr(_recorded, "snaps", {}).pop(article_id, None)
 PLAIN_KINDS = frozenset({"created", "saved"})  # content saves: a status move announced with them names the change
 
 
@@ -71,6 +77,7 @@ def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> N
         related.queue(article_id)
     if not hasattr(_announced, "kinds") or not related.waiting(_send_announced):
         _announced.kinds = {}  # what a rolled-back transaction announced is not sent with this one
+        _recorded.snaps = {}
     kinds = _announced.kinds
     if kind not in PLAIN_KINDS or kinds.get(article_id, kind) in PLAIN_KINDS:
         kinds[article_id] = kind
@@ -85,10 +92,17 @@ def _send_announced() -> None:
 
 def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="",
                     inputs_may_change: bool = True) -> Revision:
-    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits."""
+    """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits.
+
+    Without `snap`, a snapshot recorded earlier in this transaction is reused (a status move after the form's save
+    changes nothing a snapshot holds; every content write goes through save_story, which records or forgets it)."""
     announce(article.pk, kind, inputs_may_change=inputs_may_change)
+    snaps = _recorded.__dict__.setdefault("snaps", {})
+    if snap is None:
+        snap = snaps.get(article.pk) or current_snapshot(article)
+    snaps[article.pk] = snap
     return Revision.objects.create(
-        article=article, kind=kind, snapshot=snap if snap is not None else current_snapshot(article),
+        article=article, kind=kind, snapshot=snap,
         edit_version=article.edit_version, created_by=user_of(actor), minor=minor, note=note[:250],
     )
 
@@ -122,7 +136,9 @@ def audited_values(article: Article, *, many_from: dict | None = None) -> dict:
     if many_from is not None:
         values["reporters"], values["photos"] = many_from["reporters"], many_from["photos"]
     elif article.pk:
-        values["reporters"] = [b.reporter.name for b in article.bylines.select_related("reporter")]
+        prefetched = "bylines" in getattr(article, "_prefetched_objects_cache", {})  # with their reporters: story_for_save
+        bylines = article.bylines.all() if prefetched else article.bylines.select_related("reporter")
+        values["reporters"] = [b.reporter.name for b in bylines]
         values["photos"] = [p.photo_id for p in article.inline_photos.all()]
     else:
         values["reporters"], values["photos"] = [], []

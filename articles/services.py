@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import slugs
@@ -27,6 +27,7 @@ from .audit import (
     audited_values,
     current_snapshot,
     diff,
+    forget_snapshot,
     record_audit,
     record_revision,
     snapshot,
@@ -147,7 +148,10 @@ def save_story(
         article.status, article.published_at, article.updated_at = Article.Status.DRAFT, None, None
         before, audited_before = {}, {}
     else:
-        current = Article.objects.select_for_update().get(pk=article.pk)
+        # Locked, with the bylines (and their reporters) and photos the snapshot and the audited values both read.
+        current = Article.objects.select_for_update().prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("reporter")), "inline_photos",
+        ).get(pk=article.pk)
         actors.require_edit(actor, current)
         if expected_version is not None and current.edit_version != expected_version:
             raise EditConflict(current, expected_version)
@@ -185,6 +189,8 @@ def save_story(
     if fields:
         article.save(update_fields=fields)
     revised = creating or content_changed or bool(fields)
+    if written and not revised:
+        forget_snapshot(article.pk)
     if revised:
         kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
         # Its related list is computed from status, instants, section and tags: only a move of those asks for it.
