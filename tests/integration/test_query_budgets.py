@@ -129,8 +129,8 @@ def test_warm_article_page_budget_is_constant_in_bylines_tags_and_photos(client,
 # The counts include the work done once the change commits (purges, search index, related lists), which still runs
 # in the editor's request; `make bench` measures the same on the 1,000-story newsroom (bench/editor.py).
 NEWSROOM_STORIES = 400
-CREATE_AND_PUBLISH_BUDGET = 70  # 156 before issue 20, of which 88 the related lists, inside the editor's transaction
-HEADLINE_EDIT_BUDGET = 43  # 79 before issue 20: every byline and tag was deleted and inserted again
+CREATE_AND_PUBLISH_BUDGET = 70  # bench newsroom before issue 20: 156, about 88 of them related lists in the transaction
+HEADLINE_EDIT_BUDGET = 43  # bench newsroom before issue 20: 79, every byline and tag deleted and inserted again
 
 
 def story_form(story=None, **overrides) -> dict:
