@@ -3,6 +3,7 @@
 Only the services call these (the rows are guarded, see articles.guard).
 """
 import threading
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import transaction
@@ -52,21 +53,33 @@ def current_snapshot(article: Article) -> dict:
     return snapshot(Article.objects.prefetch_related("bylines", "inline_photos", "tags").get(pk=article.pk))
 
 
-_announced = threading.local()  # article id -> kind, of the changes made in this thread's transaction
-_recorded = threading.local()  # article id -> the snapshot its last revision in this transaction kept
-
-
-def forget_snapshot(article_id: int) -> None:
-    """A content write this transaction made without a revision: the next revision reads the story again."""
-    getattr(_recorded, "snaps", {}).pop(article_id, None)
+_batch = threading.local()  # inside one_announcement(): what its changes announced and the snapshots they kept
 PLAIN_KINDS = frozenset({"created", "saved"})  # content saves: a status move announced with them names the change
 
 
+@contextmanager
+def one_announcement():
+    """The changes made inside are announced as one story_changed per story (the story form's save-and-publish is
+    one announcement, "published", not two, each purging and reindexing): the kind sent is the last one that is not
+    a plain content save, else the last. A status move inside also reuses the snapshot the save just kept (it
+    changes nothing a snapshot holds). Nested: the outermost one sends."""
+    if getattr(_batch, "kinds", None) is not None:
+        yield
+        return
+    _batch.kinds, _batch.snaps = {}, {}
+    try:
+        yield
+        kinds = _batch.kinds
+    finally:
+        _batch.kinds = _batch.snaps = None
+    for article_id, kind in kinds.items():
+        transaction.on_commit(lambda article_id=article_id, kind=kind: story_changed.send(
+            sender=Article, article_id=article_id, kind=kind))
+
+
 def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> None:
-    """Send story_changed once the transaction commits (caches, search and feeds follow it): once per story, however
-    many changes the transaction made to it (the story form's create-and-publish is one announcement, "published",
-    not two, each purging and reindexing). The kind sent is the last one that is not a plain content save, else the
-    last.
+    """Send story_changed once the transaction commits (caches, search and feeds follow it); inside
+    one_announcement(), once for all its changes.
 
     Before that, once committed, the story's related list (and those of its neighbours) is computed again if its
     status, instants, section or tags moved (articles.related.queue: outside this transaction and its locks).
@@ -75,32 +88,30 @@ def announce(article_id: int, kind: str, *, inputs_may_change: bool = True) -> N
     """
     if inputs_may_change:
         related.queue(article_id)
-    if not hasattr(_announced, "kinds") or not related.waiting(_send_announced):
-        _announced.kinds = {}  # what a rolled-back transaction announced is not sent with this one
-        _recorded.snaps = {}
-    kinds = _announced.kinds
-    if kind not in PLAIN_KINDS or kinds.get(article_id, kind) in PLAIN_KINDS:
+    kinds = getattr(_batch, "kinds", None)
+    if kinds is None:
+        transaction.on_commit(lambda: story_changed.send(sender=Article, article_id=article_id, kind=kind))
+    elif kind not in PLAIN_KINDS or kinds.get(article_id, kind) in PLAIN_KINDS:
         kinds[article_id] = kind
-    transaction.on_commit(_send_announced)  # a callback per change: a rolled-back one takes its own away
 
 
-def _send_announced() -> None:
-    kinds, _announced.kinds = getattr(_announced, "kinds", {}), {}
-    for article_id, kind in kinds.items():
-        story_changed.send(sender=Article, article_id=article_id, kind=kind)
+def forget_snapshot(article_id: int) -> None:
+    """A content write made without a revision: the next revision reads the story again."""
+    (getattr(_batch, "snaps", None) or {}).pop(article_id, None)
 
 
 def record_revision(article: Article, kind: str, actor, *, snap=None, minor=False, note="",
                     inputs_may_change: bool = True) -> Revision:
     """Keep a revision (of `snap`, or of the stored story) and announce the change once it commits.
 
-    Without `snap`, a snapshot recorded earlier in this transaction is reused (a status move after the form's save
-    changes nothing a snapshot holds; every content write goes through save_story, which records or forgets it)."""
+    Without `snap`, inside one_announcement(), the snapshot a save kept there is reused (a status move changes
+    nothing a snapshot holds; save_story records or forgets it)."""
     announce(article.pk, kind, inputs_may_change=inputs_may_change)
-    snaps = _recorded.__dict__.setdefault("snaps", {})
+    snaps = getattr(_batch, "snaps", None)
     if snap is None:
-        snap = snaps.get(article.pk) or current_snapshot(article)
-    snaps[article.pk] = snap
+        snap = (snaps or {}).get(article.pk) or current_snapshot(article)
+    if snaps is not None:
+        snaps[article.pk] = snap
     return Revision.objects.create(
         article=article, kind=kind, snapshot=snap,
         edit_version=article.edit_version, created_by=user_of(actor), minor=minor, note=note[:250],

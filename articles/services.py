@@ -28,6 +28,7 @@ from .audit import (
     current_snapshot,
     diff,
     forget_snapshot,
+    one_announcement,
     record_audit,
     record_revision,
     snapshot,
@@ -222,8 +223,9 @@ def save_and_move(
         check_transition(Article.objects.select_for_update().get(pk=article.pk), target, actor, at=at)
     else:
         check_transition(Article(), target, actor, at=at)
-    article = save_story(article, related, actor=actor, expected_version=expected_version, minor=minor)
-    return transition(article, target, actor=actor, at=at)
+    with one_announcement():  # one purge and reindex for the save and the move
+        article = save_story(article, related, actor=actor, expected_version=expected_version, minor=minor)
+        return transition(article, target, actor=actor, at=at)
 
 
 def _keep_old_slug(article: Article, *, old: str, was_published: bool) -> None:
