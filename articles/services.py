@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import slugs
@@ -27,6 +27,8 @@ from .audit import (
     audited_values,
     current_snapshot,
     diff,
+    forget_snapshot,
+    one_announcement,
     record_audit,
     record_revision,
     snapshot,
@@ -77,19 +79,29 @@ def unique_slug(headline: str, exclude_pk: int | None = None) -> str:
     return slugs.unique_slug(Article.objects.exclude(pk=exclude_pk), headline, fallback="story", max_length=200)
 
 
-def _write_related(article: Article, related: Related) -> None:
-    Byline.objects.filter(article=article).delete()
-    Byline.objects.bulk_create(
-        Byline(article=article, reporter=reporter, position=i)
-        for i, reporter in enumerate(dict.fromkeys(related.reporters))
-    )
-    article.tags.set(list(dict.fromkeys(t.strip() for t in related.tags if t.strip())), clear=True)
-    ArticlePhoto.objects.filter(article=article).delete()
-    ArticlePhoto.objects.bulk_create(
-        ArticlePhoto(article=article, photo=photo, position=i)
-        for i, photo in enumerate(dict.fromkeys(related.photos))
-        if photo.pk != article.hero_photo_id
-    )
+def _write_related(article: Article, related: Related, before: dict) -> set[str]:
+    """Write the bylines, tags and photos that differ from `before` (the stored story's snapshot; {} for a new
+    story) and return which of "reporters", "tags", "photos" were written: an unchanged part is left as it is
+    (a headline edit used to delete and insert every byline and tag)."""
+    reporters = list(dict.fromkeys(related.reporters))
+    tags = list(dict.fromkeys(t.strip() for t in related.tags if t.strip()))
+    photos = [photo for photo in dict.fromkeys(related.photos) if photo.pk != article.hero_photo_id]
+    written = set()
+    if not before or before.get("reporters") != [r.pk for r in reporters]:
+        Byline.objects.filter(article=article).delete()
+        Byline.objects.bulk_create(Byline(article=article, reporter=reporter, position=i) for i, reporter in enumerate(reporters))
+        written.add("reporters")
+    # Taggit matches names case-insensitively (TAGGIT_CASE_INSENSITIVE): the stored names decide what is unchanged.
+    if not before or sorted(name.casefold() for name in before.get("tags", ())) != sorted({t.casefold() for t in tags}):
+        if before or tags:
+            article.tags.set(tags, clear=True)
+        written.add("tags")
+    if not before or before.get("photos") != [p.pk for p in photos]:
+        if before:
+            ArticlePhoto.objects.filter(article=article).delete()
+        ArticlePhoto.objects.bulk_create(ArticlePhoto(article=article, photo=photo, position=i) for i, photo in enumerate(photos))
+        written.add("photos")
+    return written
 
 
 def is_live(article: Article, now: datetime | None = None) -> bool:
@@ -138,7 +150,10 @@ def save_story(
         before, audited_before = {}, {}
         shown_before = cache_keys.NEVER_SHOWN
     else:
-        current = Article.objects.select_for_update().get(pk=article.pk)
+        # Locked, with the bylines (and their reporters) and photos the snapshot and the audited values both read.
+        current = Article.objects.select_for_update().prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("reporter")), "inline_photos",
+        ).get(pk=article.pk)
         actors.require_edit(actor, current)
         if expected_version is not None and current.edit_version != expected_version:
             raise EditConflict(current, expected_version)
@@ -157,10 +172,11 @@ def save_story(
     article.edit_version = (article.edit_version or 0) + 1
     article.modified_by = actors.user_of(actor)
     article.save()
-    _write_related(article, related)
+    written = _write_related(article, related, before)
     body_media.sync_body_photos(article)
 
-    after = current_snapshot(article)
+    # What was not written is as it was: the snapshot reads only what was.
+    after = current_snapshot(article) if written else snapshot(article, related_from=before)
     content_changed = bool(set(changed_keys(before, after)) & set(CONTENT_KEYS)) if before else True
     fields = []
     # A scheduled update moves Updated to its go-live instant even if the story went live after it was queued.
@@ -176,11 +192,18 @@ def save_story(
     if fields:
         article.save(update_fields=fields)
     revised = creating or content_changed or bool(fields)
+    if written and not revised:
+        forget_snapshot(article.pk)
     if revised:
         kind = kind or (Revision.Kind.CREATED if creating else Revision.Kind.SAVED)
-        record_revision(article, kind, actor, snap=after, minor=minor, note=note, before=shown_before)  # announces
+        # Its related list is computed from status, instants, section and tags: only a move of those asks for it.
+        inputs_may_change = creating or "tags" in written or before.get("section") != after["section"] or (
+            current.expires_at != article.expires_at)
+        record_revision(article, kind, actor, snap=after, minor=minor, note=note,  # announces the change
+                        inputs_may_change=inputs_may_change, before=shown_before)
     if not creating:
-        changes = diff(audited_before, audited_values(article))
+        changes = diff(audited_before, audited_values(
+            article, many_from=None if written & {"reporters", "photos"} else audited_before))
         if changes:
             record_audit(article, "changed", actor, changes, note=note)
             if not revised:
@@ -202,8 +225,9 @@ def save_and_move(
         check_transition(Article.objects.select_for_update().get(pk=article.pk), target, actor, at=at)
     else:
         check_transition(Article(), target, actor, at=at)
-    article = save_story(article, related, actor=actor, expected_version=expected_version, minor=minor)
-    return transition(article, target, actor=actor, at=at)
+    with one_announcement():  # one purge and reindex for the save and the move
+        article = save_story(article, related, actor=actor, expected_version=expected_version, minor=minor)
+        return transition(article, target, actor=actor, at=at)
 
 
 def _keep_old_slug(article: Article, *, old: str, was_published: bool) -> None:

@@ -18,7 +18,7 @@ from .body_media import render_blocks
 from .cards import cards
 from .models import Article, ArticleSlug, ListingSlug, Section
 from .pagination import NoSuchPage, OtherSpelling, page_of, requested_page
-from .related import rails
+from .rails import preview_rails, story_rails
 
 
 def _page(request, queryset, keys: list[str]):
@@ -186,13 +186,15 @@ def moved_story(request, slug: str, url_of) -> HttpResponsePermanentRedirect:
 def article_detail(request, slug):
     # The story with everything its page prefetches and its body rendered, then the rails under it: each kept
     # (core.pagecache.fragment) under the keys of what it shows, so a page purged for one reason re-renders
-    # only what changed (a story published elsewhere changes the "Most recent" rail, not this story).
+    # only what changed (a story published elsewhere changes the "Most recent" rail, not this story; articles.rails).
     context = pagecache.fragment(f"story-page:{slug}", lambda: _live_story_context(slug))
     if context is None:
         return moved_story(request, slug, lambda story: story.get_absolute_url())
     article = context["article"]
-    rails = pagecache.fragment(f"story-rails:{article.pk}", lambda: render_rails(article))
-    return render(request, "articles/detail.html", {**context, "rails": rails})
+    response = render(request, "articles/detail.html", {**context, "rails": story_rails(article)})
+    if settings.RAIL_ESI:
+        response["Surrogate-Control"] = 'content="ESI/1.0"'  # the CDN fills the "Most recent" include
+    return response
 
 
 def _live_story_context(slug: str) -> dict | None:
@@ -213,7 +215,7 @@ def article_preview(request, pk):
     if not actors.viewable_stories(user, Article.objects.filter(pk=pk)).exists():
         raise PermissionDenied("Reporters preview their own stories.")
     context = _story_context(article, preview=True)
-    return render(request, "articles/detail.html", {**context, "rails": render_rails(article)})
+    return render(request, "articles/detail.html", {**context, "rails": preview_rails(article)})
 
 
 def shared_preview(request, token):
@@ -226,7 +228,7 @@ def shared_preview(request, token):
     if article is None:
         response = render(request, "articles/preview_gone.html", status=404)
     else:
-        context = {**_story_context(article, preview=True), "rails": render_rails(article), "shared_link": link}
+        context = {**_story_context(article, preview=True), "rails": preview_rails(article), "shared_link": link}
         response = render(request, "articles/detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)
@@ -250,14 +252,3 @@ def _story_context(article, preview=False) -> dict:
     # The story's own HTML in three parts, around what live blogs add per request (templates/articles/detail.html).
     main = {part: render_to_string(f"articles/_story_{part}.html", context) for part in ("header", "body", "after")}
     return {**context, "main": main}
-
-
-def render_rails(article) -> str:
-    """Related stories and the "Most recent" rail, rendered; named by what they come from and what they show."""
-    related, recent = rails(article)
-    cache_keys.show(
-        cache_keys.RECENT, cache_keys.card_keys(related), cache_keys.related(article.pk),
-        *(key for story in recent for key in (cache_keys.story(story.pk), cache_keys.section(story.section_id))),
-    )
-    return render_to_string("articles/_related.html", {"related": related, "most_recent": recent})
-

@@ -17,6 +17,8 @@ renders per purge). The busy desk's readers read every listing and 1,000 stories
 its size, and the desk saves those stories. Ratios are measured in the same run, against the static file.
 With several sizes, the largest is compared with the smallest, measure by measure (rates as fractions of the static
 file, uncached latencies, the scenarios' hit rates and p99): how many times worse, and whether within 1.5×.
+Last, the editor's side (bench/editor.py): the admin's Save for a create-and-publish and for a headline edit of a
+live story, median SQL queries and CPU of the request over 7 saves.
 Each run's figures replace its own database's entry in bench/results.json (so a SQLite run and a PostgreSQL + Redis
 run both appear); bench/results.md and bench/results.svg (rates as fractions of the static file, one bar per
 database and size) are written from all entries. Text below the NOTES_MARK line of results.md is kept.
@@ -237,8 +239,20 @@ def run_size(size):
                                                               "article (uncached)") if static["rps"]}
     say("ratios to the static file: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
     scenarios = run_scenarios(env)
+    # Last: it adds stories and changes headlines. Budgets pinned in tests/integration/test_query_budgets.py.
+    editor = json.loads(subprocess.run([PY, "bench/editor.py", "--runs", "7"], cwd=ROOT, env=env, capture_output=True,
+                                       text=True, check=True).stdout)
+    say(editor_line(editor))
     return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "latency_best": latency_best, "queries": counts,
-            "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers}
+            "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers, "editor": editor}
+
+
+def editor_line(editor: dict) -> str:
+    """The admin's Save (bench/editor.py), medians of 7: queries in the editor's request and its CPU."""
+    create, edit = editor["create + publish"], editor["headline edit"]
+    return (f"The editor's Save (admin, medians of 7): create + publish **{create['queries']:.0f} queries**, "
+            f"{create['cpu_ms']:.0f} ms CPU; headline edit of a live story **{edit['queries']:.0f} queries**, "
+            f"{edit['cpu_ms']:.0f} ms CPU.")
 
 
 def listing_paths(env) -> list[str]:
@@ -436,6 +450,8 @@ def size_section(setup: str, run: dict, r: dict) -> str:
                f"(target ≥ 0.50). {run['followers']:,} followers polling every 15 s for {run['follow_seconds']} s while an "
                f"entry is posted every 10 s: {f['polls']} polls, {f['errors']} errors; the rest of the site meanwhile "
                f"{f['site_hit_rate']:.1%} page-cache hits ({f['site_reads']} reads; target > 95%).\n")
+    if r.get("editor"):
+        out.append(editor_line(r["editor"]) + "\n")
     out.append("Uncached single-client latency, median / best of 30: "
                + ", ".join(f"{k} {v:.1f} / {r.get('latency_best', r['latency'])[k]:.1f} ms" for k, v in r["latency"].items()) + ".\n")
     return "\n".join(out)

@@ -12,6 +12,19 @@ PAGE_CONTENT_APPS = ("articles", "photos", "reporters", "ads", "taggit")
 MANAGEMENT_ENTRY_POINTS = ("manage.py", "django-admin")
 
 
+def page_content_relations() -> set[type]:
+    """The through models of the many-to-many relations a page-content model declares (taggit's TaggedItem for a
+    story's tags, a campaign's slots, ...). Only these send m2m_changed to the page cache: users' groups and
+    permissions, a live blog's staff users and any other app's relations show on no cached page (a live blog's own
+    changes purge through live.services)."""
+    throughs = set()
+    for app_label in PAGE_CONTENT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            for field in model._meta.local_many_to_many:
+                throughs.add(field.remote_field.through)
+    return throughs
+
+
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Newsroom core"
@@ -24,7 +37,8 @@ class CoreConfig(AppConfig):
             for model in apps.get_app_config(app_label).get_models():
                 post_save.connect(purge_for_row, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
                 post_delete.connect(purge_for_row, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
-        m2m_changed.connect(purge_for_row, dispatch_uid="pagecache-m2m")
+        for through in page_content_relations():
+            m2m_changed.connect(purge_for_row, sender=through, dispatch_uid=f"pagecache-m2m-{through._meta.label}")
 
         from .text import connect_cleaning
 

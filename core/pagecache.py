@@ -75,6 +75,10 @@ ALL = "all"  # carried by every page: purge_all()
 SCHEDULE = "schedule"  # purged by any change that may move the next go-live or expiry
 # v2: tokens and hard marks carry the purge sequence, not a wall-clock instant (no process reads v1's)
 TOKEN_KEY = "pagecache:key:v2:{name}"
+# A key a page carries *softly* is stored as SOFT + key: its purge, hard or not, only makes the page stale (served
+# while one request re-renders it). For what every story page repeats (the "Most recent" rail, a fragment of its own:
+# see fragment(soft=True)), so one publish is no hard wave over every story page.
+SOFT = "~"
 HARD_KEY = "pagecache:hard:v2:{name}"  # the sequence number of `name`'s last hard purge
 SEQUENCE_KEY = "counter:pagecache:purges"  # one more for every purge: Redis INCR, core.filecache's locked counter
 FLOOR_KEY = "counter:pagecache:restarted"  # where the counter restarted after it was lost (_recover_sequence)
@@ -162,16 +166,33 @@ def _next_sequence() -> int | None:
 
 # ----------------------------------------------------------------------------------------------- naming keys
 
-def add_keys(*keys: str | Iterable[str]) -> None:
-    """Name what the page being rendered shows (no-op outside a cacheable page render)."""
+def add_keys(*keys: str | Iterable[str], soft: bool = False) -> None:
+    """Name what the page being rendered shows (no-op outside a cacheable page render); `soft`: carried softly (SOFT)."""
     collected = _collecting.get()
     if collected is None:
         return
     for key in keys:
-        if isinstance(key, str):
-            collected.add(key)
-        else:
-            collected.update(key)
+        names = [key] if isinstance(key, str) else key
+        collected.update(soft_key(name) for name in names) if soft else collected.update(names)
+
+
+def soft_key(name: str) -> str:
+    return name if name.startswith(SOFT) else SOFT + name
+
+
+def _key_name(name: str) -> str:
+    """The key a carried name stands for (a soft one without its mark)."""
+    return name.removeprefix(SOFT)
+
+
+def carried(collected: set[str]) -> list[str]:
+    """What a page or fragment stores, sorted: a key carried both ways is carried hard."""
+    return sorted(name for name in collected if not (name.startswith(SOFT) and _key_name(name) in collected))
+
+
+def header_keys(names: Iterable[str]) -> list[str]:
+    """The keys for Surrogate-Key / Cache-Tag: soft ones by their plain name (a CDN purges them as any other)."""
+    return sorted({_key_name(name) for name in names})
 
 
 def limit_lifetime(request, seconds: int) -> None:
@@ -413,23 +434,26 @@ def next_scheduled_instant(schedule_token: str) -> datetime | None:
 FRAGMENT_KEY = "pagecache:fragment:v2:{name}"
 
 
-def fragment(name: str, build: Callable[[], object]):
+def fragment(name: str, build: Callable[[], object], *, soft: bool = False):
     """A part of a page (a story with its prefetches, a rendered rail, a card) kept under the same keys as pages.
 
     `build()` names what it shows with add_keys(), as a page does; the value is kept while all those keys are
-    current and until the next scheduled instant, like a page, and the page using it carries its keys. Only while
-    the page cache is on (PAGE_CACHE_SECONDS), so a render with it off is a plain render.
+    current and until the next scheduled instant, like a page, and the page using it carries its keys (`soft`: softly,
+    so their purge only makes the page stale). Only while the page cache is on (PAGE_CACHE_SECONDS), so a render with
+    it off is a plain render.
     """
     if not settings.PAGE_CACHE_SECONDS:
         return build()
-    found = kept_fragments([name])
+    found = kept_fragments([name], soft=[name] if soft else ())
     if name in found:
         return found[name]
-    return store_fragment(name, build)
+    return store_fragment(name, build, soft=soft)
 
 
-def kept_fragments(names: list[str]) -> dict:
-    """The fragments among `names` that are kept and current (two cache round trips however many)."""
+def kept_fragments(names: list[str], *, soft: Iterable[str] = ()) -> dict:
+    """The fragments among `names` that are kept and current (two cache round trips however many); the page carries
+    the keys of those in `soft` softly."""
+    soft = set(soft)
     if not settings.PAGE_CACHE_SECONDS or not names:
         return {}
     found = cache.get_many([EPOCH_KEY, *(FRAGMENT_KEY.format(name=name) for name in names)])
@@ -439,14 +463,14 @@ def kept_fragments(names: list[str]) -> dict:
         cache_key = FRAGMENT_KEY.format(name=name)
         entry = found.get(cache_key)
         if entry is not None and now < entry[1] and not _current(cache_key, entry[0], entry[3], epoch):
-            add_keys(entry[0].keys())
+            add_keys(entry[0].keys(), soft=name in soft)
             _cut_deadline(entry[1])  # the page using it is kept no longer than it
             current[name] = entry[2]
     return current
 
 
-def store_fragment(name: str, build: Callable[[], object]):
-    """Build a fragment, naming its keys, and keep it (see fragment())."""
+def store_fragment(name: str, build: Callable[[], object], *, soft: bool = False):
+    """Build a fragment, naming its keys, and keep it (see fragment(); `soft`: the page carries its keys softly)."""
     if not settings.PAGE_CACHE_SECONDS:
         return build()
     cache_key = FRAGMENT_KEY.format(name=name)
@@ -460,11 +484,11 @@ def store_fragment(name: str, build: Callable[[], object]):
     finally:
         _collecting.reset(reset)
         _deadline.reset(reset_deadline)
-    add_keys(collected)
+    add_keys(collected, soft=soft)
     _cut_deadline(deadline[0])
     if value is None:
         return None  # nothing found is not kept: what would name the change that makes it something?
-    names = sorted(collected)
+    names = carried(collected)
     tokens, sequence = _read_tokens([*names, SCHEDULE])
     valid_until = _keep_until(tokens, names, started, sequence, deadline[0])
     if valid_until is not None:
@@ -557,8 +581,8 @@ def _current(cache_key: str, entry_tokens: dict, entry_id: str, epoch: str | Non
     so an epoch seen unchanged means no purge has finished since the tokens were last compared."""
     if epoch is not None and _verified.get(cache_key) == (epoch, entry_id):
         return []
-    found = cache.get_many([TOKEN_KEY.format(name=name) for name in entry_tokens])
-    changed = [name for name, token in entry_tokens.items() if found.get(TOKEN_KEY.format(name=name)) != token]
+    found = cache.get_many([TOKEN_KEY.format(name=_key_name(name)) for name in entry_tokens])
+    changed = [name for name, token in entry_tokens.items() if found.get(TOKEN_KEY.format(name=_key_name(name))) != token]
     if not changed and epoch is not None:
         if len(_verified) >= VERIFIED_MAX:
             _verified.clear()
@@ -574,7 +598,7 @@ def current_tokens(names: Iterable[str]) -> dict[str, str]:
 def _read_tokens(names: Iterable[str]) -> tuple[dict[str, str], int | None]:
     """current_tokens(names), and the purge sequence read after them (None when the cache is down)."""
     names = list(names)
-    wanted = {TOKEN_KEY.format(name=name): name for name in names}
+    wanted = {TOKEN_KEY.format(name=_key_name(name)): name for name in names}
     # In this order: the file cache reads one key after another, and the sequence must be read after the tokens.
     found = cache.get_many([EPOCH_KEY, *wanted, SEQUENCE_KEY])
     if len(found) < len(wanted) + 2:
@@ -606,8 +630,9 @@ def _state(key: str, entry, epoch: str | None) -> str:
     if not changed:
         return "fresh"
     # A hard purge numbered after the render started may have removed what the copy shows (one counter every
-    # process shares decides "after", not their clocks).
-    marks = cache.get_many([FLOOR_KEY, *(HARD_KEY.format(name=name) for name in changed)])
+    # process shares decides "after", not their clocks). A key the page carries softly never makes it dead: its
+    # previous copy may be served while one request re-renders.
+    marks = cache.get_many([FLOOR_KEY, *(HARD_KEY.format(name=name) for name in changed if not name.startswith(SOFT))])
     floor = marks.pop(FLOOR_KEY, None)
     if any(sequence > entry[STARTED] for sequence in marks.values()):
         return "dead"
@@ -676,8 +701,9 @@ def _with_lifetime(cache_control: str, lifetime: dict) -> str:
 
 
 def _name_keys(response, names) -> None:
-    response["Surrogate-Key"] = " ".join(names)
-    response["Cache-Tag"] = ",".join(names)
+    keys = header_keys(names)
+    response["Surrogate-Key"] = " ".join(keys)
+    response["Cache-Tag"] = ",".join(keys)
 
 
 def _without_parameters(request, unread: set, keyed: list, marketing: list) -> HttpResponse:
@@ -792,13 +818,12 @@ class PageCacheMiddleware:
             return _unstored_answer(request, response, collected, deadline[0], began)
         if not self._storable(response):
             return response
-        names = sorted(collected)
+        names = carried(collected)
         tokens, sequence = _read_tokens([*names, SCHEDULE])
         now = _now()
         edge_until = _edge_until(tokens, deadline[0], began, now)
         patch_cache_control(response, public=True, max_age=0, **_edge_lifetime(edge_until, now))
-        response["Surrogate-Key"] = " ".join(names)
-        response["Cache-Tag"] = ",".join(names)
+        _name_keys(response, names)
         valid_until = _keep_until(tokens, names, started, sequence, deadline[0])
         if valid_until is not None:
             if hasattr(response, "render") and callable(response.render):

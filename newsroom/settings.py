@@ -268,6 +268,10 @@ PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
 # once the cache answers again.
 PAGE_CACHE_OUTBOX_SECONDS = float(os.environ.get("PAGE_CACHE_OUTBOX_SECONDS", "2"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
+# RAIL_ESI=1 behind a CDN that processes <esi:include> (Varnish with do_esi, Fastly, Akamai): story pages include
+# the "Most recent" rail from /rails/most-recent/<id>/ instead of holding it (articles/rails.py). Without such a CDN
+# readers would get no rail: leave it off.
+RAIL_ESI = env_bool("RAIL_ESI", False)
 
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from articles import related as related_lists
 from articles import services
 from articles.models import Article, Section
 from articles.service_mark import service_writes
@@ -51,12 +52,19 @@ def make_story(
     """A draft, saved by `user` (a staff user) or else by the "command" system actor."""
     article = Article(headline=headline, standfirst=standfirst, body=body, section=section(section_slug), hero_photo=hero)
     related = services.Related(reporters=reporters or [make_reporter()], tags=list(tags), photos=list(photos))
-    return services.save_story(article, related, actor=user or services.COMMAND)
+    return settled(services.save_story(article, related, actor=user or services.COMMAND))
+
+
+def settled(result):
+    """`result`, once the related lists a service queued for after its commit are computed (articles.related.settle):
+    a test's own transaction never commits, so the factories do it where the commit would."""
+    related_lists.settle()
+    return result
 
 
 def publish_story(at: datetime | None = None, **kwargs) -> Article:
     article = make_story(**kwargs)
-    return services.publish(article, at=at, actor=services.COMMAND)
+    return settled(services.publish(article, at=at, actor=services.COMMAND))
 
 
 def clear_cache() -> None:
@@ -72,7 +80,7 @@ def change_story(article: Article, **fields) -> Article:
         reporters=article.ordered_reporters(), tags=list(article.tags.names()),
         photos=[use.photo for use in article.inline_photos.all()],
     )
-    return services.save_story(article, related, actor=services.COMMAND, minor=True)
+    return settled(services.save_story(article, related, actor=services.COMMAND, minor=True))
 
 
 # For test set-ups that fake what no service does (a revision written at another instant, an update already

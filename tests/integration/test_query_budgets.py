@@ -119,3 +119,108 @@ def test_warm_article_page_budget_is_constant_in_bylines_tags_and_photos(client,
     assert big == small, f"query counts grew: small={small} big={big}"
     assert max(small.values()) <= WARM_ARTICLE_BUDGET, small
     assert small["nothing changed"] == 0, small
+
+
+# --- The editor's Save (issue 20): what creating and publishing a story, or correcting a headline, costs -------------
+#
+# A generated newsroom like the bench's (generate_newsroom: 60 reporters, 300 tags, related lists filled), smaller:
+# NEWSROOM_STORIES rather than 1,000, so the suite builds it in seconds. What the save costs is bounded by the
+# related-list windows (related.CANDIDATES and HOLDERS, 60 each), which this size already fills, not by the archive.
+# The counts include the work done once the change commits (purges, search index, related lists), which still runs
+# in the editor's request; `make bench` measures the same on the 1,000-story newsroom (bench/editor.py).
+NEWSROOM_STORIES = 400
+CREATE_AND_PUBLISH_BUDGET = 70  # bench newsroom before issue 20: 156, about 88 of them related lists in the transaction
+HEADLINE_EDIT_BUDGET = 43  # bench newsroom before issue 20: 79, every byline and tag deleted and inserted again
+
+
+def story_form(story=None, **overrides) -> dict:
+    from articles.models import Section
+    from core.timefmt import to_ist
+    from reporters.models import Reporter
+
+    if story is None:
+        data = {
+            "headline": "", "slug": "", "standfirst": "Filed for the budget.", "body": "<p>First.</p><p>Second.</p>",
+            "section": str(Section.objects.get(slug="india").pk),
+            "byline_reporters": [str(pk) for pk in Reporter.objects.order_by("pk").values_list("pk", flat=True)[:2]],
+            "tags": ["topic-001", "topic-002"], "workflow": "published", "publish_at_0": "", "publish_at_1": "",
+        }
+    else:
+        published = to_ist(story.published_at)
+        data = {
+            "headline": story.headline, "slug": story.slug, "standfirst": story.standfirst, "body": story.body,
+            "section": str(story.section_id),
+            "byline_reporters": [str(pk) for pk in story.bylines.order_by("position").values_list("reporter_id", flat=True)],
+            "tags": list(story.tags.names()), "workflow": story.status,
+            "publish_at_0": published.strftime("%Y-%m-%d"), "publish_at_1": published.strftime("%H:%M:%S"),
+            "edit_version_seen": str(story.edit_version),
+        }
+    data.update({"expires_at_0": "", "expires_at_1": "", "correction_note": "", "language": "en"})
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def generated_newsroom(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("generate_newsroom", stories=NEWSROOM_STORIES, reporters=60, tags=300, stdout=StringIO(), stderr=StringIO())
+
+
+def saved(admin_client, path, data, django_capture_on_commit_callbacks) -> list[str]:
+    """The SQL of one admin Save, with what runs once it commits."""
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(path, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_create_and_publish_through_the_admin_stays_within_its_budget(admin_client, generated_newsroom,
+                                                                     django_capture_on_commit_callbacks):
+    from articles.models import Article, RelatedList, RelatedStory
+
+    queries = saved(admin_client, "/admin/articles/article/add/", story_form(headline="Budget story", slug="budget-story"),
+                    django_capture_on_commit_callbacks)
+    story = Article.objects.get(slug="budget-story")
+    assert story.state() == "published" and sorted(story.tags.names()) == ["topic-001", "topic-002"]
+    assert RelatedStory.objects.filter(story=story).count() == 8  # its list, and its neighbours', were computed
+    assert RelatedStory.objects.filter(related=story).exists()
+    assert RelatedList.objects.filter(story=story).count() == 1
+    assert len(queries) <= CREATE_AND_PUBLISH_BUDGET, "\n".join(queries)
+
+
+@pytest.mark.django_db
+def test_related_lists_are_computed_after_the_editors_transaction_commits(admin_client, generated_newsroom,
+                                                                         django_capture_on_commit_callbacks):
+    from articles.models import Article, RelatedList
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post("/admin/articles/article/add/", story_form(headline="Later lists", slug="later-lists"))
+    assert response.status_code == 302
+    story = Article.objects.get(slug="later-lists")
+    assert not RelatedList.objects.filter(story=story).exists()  # nothing computed inside the editor's transaction
+    for callback in callbacks:
+        callback()
+    assert RelatedList.objects.filter(story=story).exists()
+
+
+@pytest.mark.django_db
+def test_a_headline_edit_of_a_live_story_rewrites_no_byline_or_tag(admin_client, generated_newsroom,
+                                                                  django_capture_on_commit_callbacks):
+    from articles.models import Article
+
+    story = Article.objects.live().filter(tagged_items__isnull=False).order_by("-published_at").first()
+    bylines = list(story.bylines.values_list("pk", "reporter_id", "position"))
+    tagged = sorted(story.tagged_items.values_list("pk", "tag_id"))
+    queries = saved(admin_client, f"/admin/articles/article/{story.pk}/change/",
+                    story_form(story, headline=story.headline + ", corrected"), django_capture_on_commit_callbacks)
+    story.refresh_from_db()
+    assert story.headline.endswith(", corrected") and story.updated_at is not None
+    assert list(story.bylines.values_list("pk", "reporter_id", "position")) == bylines  # the same rows
+    assert sorted(story.tagged_items.values_list("pk", "tag_id")) == tagged
+    writes = [sql for sql in queries if sql.startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert not [sql for sql in writes if "articles_byline" in sql or "taggit_taggeditem" in sql or "relatedstory" in sql]
+    assert len(queries) <= HEADLINE_EDIT_BUDGET, "\n".join(queries)

@@ -9,12 +9,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
 from ads.models import AdSlot, Advertiser, Campaign
 from articles import services, tags
-from articles.models import Section
+from articles.models import Article, Section
 from core import pagecache
 from photos import services as photo_services
 from tests.factories import make_photo, make_reporter, make_story
@@ -147,6 +149,19 @@ def test_an_ad_slot_change_purges_the_html_pages_and_a_campaign_none(change):
     assert change(book) == set()
 
 
+def test_users_groups_and_permissions_purge_nothing(change):
+    """No cached page shows a user, a group or a permission: adding a user to a group (a many-to-many change of
+    django.contrib.auth's) once purged every page on the site."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    user = User.objects.create_user("newhire", "newhire@example.com", "pw", is_staff=True)
+    group = Group.objects.get(name="Editor")
+    assert change(lambda: user.groups.add(group)) == set()
+    assert change(lambda: group.user_set.remove(user)) == set()
+    assert change(lambda: user.user_permissions.add(Permission.objects.first())) == set()
+    assert change(lambda: User.objects.create_user("another", "a@example.com", "pw")) == set()
+
+
 def test_responses_carry_their_keys_for_a_cdn(client, newsroom):
     biz, hero = newsroom["biz"], newsroom["hero"]
     response = client.get(biz.get_absolute_url())
@@ -184,3 +199,71 @@ def test_an_entry_stored_after_this_process_checked_the_epoch_is_checked_again(c
     stale_tokens = {**tokens, story_key: pagecache.new_token(0)}
     cache.set(key, (stale_tokens, valid_until, started, headers, pagecache.new_token(), body), 300)
     assert client.get(url)["X-Page-Cache"] != "hit"
+
+
+# --- The "Most recent" rail is not part of the story page's identity (articles.rails) ------------------------------
+
+def stored_keys(url) -> dict:
+    return cache.get(pagecache.page_key(url, []))[0]
+
+
+def test_story_pages_carry_the_rails_keys_softly(client, newsroom):
+    url = newsroom["pages"]["biz_story"]  # no related stories: its rails are the five Sports briefs' lines
+    client.get(url)
+    keys = stored_keys(url)
+    briefs = Article.objects.filter(headline__startswith="Sports brief").values_list("pk", flat=True)
+    assert "~listing:recent" in keys and "listing:recent" not in keys
+    assert {f"~story:{pk}" for pk in briefs} <= set(keys)  # the rail's lines: softly
+    assert not {f"story:{pk}" for pk in briefs} & set(keys)
+    assert f"story:{newsroom['biz'].pk}" in keys  # the story itself: as before
+
+
+def test_a_publish_leaves_every_other_story_page_stale_not_dead_and_it_re_renders_from_kept_fragments(
+        client, newsroom, django_capture_on_commit_callbacks):
+    url = newsroom["pages"]["sports_story"]
+    key = pagecache.page_key(url, [])
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    new = make_story("Rupee steady", section_slug="business", reporters=[newsroom["asha"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(new, actor=services.COMMAND)
+    assert pagecache._state(key, cache.get(key), None) == "stale"  # today's hard wave: "dead" for every story page
+    lock = pagecache.LOCK_KEY.format(page=key)
+    cache.add(lock, 1, timeout=30)  # someone is re-rendering it: readers get the previous copy, nobody waits
+    assert client.get(url)["X-Page-Cache"] == "stale"
+    cache.delete(lock)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "miss" and "Rupee steady" in response.content.decode()
+    # The newest ids, the new story's line and the next scheduled instant; the story and its related list are kept.
+    assert len(queries) <= 3, [q["sql"] for q in queries.captured_queries]
+    # A story taken down is gone from its own page at once (hard), and from the rails one request later.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unpublish(new, actor=services.COMMAND)
+    assert pagecache._state(pagecache.page_key(new.get_absolute_url(), []), None, None) == "dead"
+    assert pagecache._state(key, cache.get(key), None) == "stale"
+    assert "Rupee steady" not in client.get(url).content.decode()
+
+
+def test_with_esi_the_story_page_includes_the_rail_and_carries_none_of_its_keys(client, newsroom, settings,
+                                                                               django_capture_on_commit_callbacks):
+    settings.RAIL_ESI = True
+    sports = newsroom["sports"]
+    url = sports.get_absolute_url()
+    page = client.get(url)
+    rail_url = f"/rails/most-recent/{sports.pk}/"
+    assert f'<esi:include src="{rail_url}"/>' in page.content.decode()
+    assert "most-recent__item" not in page.content.decode()
+    assert page["Surrogate-Control"] == 'content="ESI/1.0"'
+    assert not any(name.endswith("listing:recent") for name in stored_keys(url))
+    rail = client.get(rail_url)
+    briefs = [f"Sports brief {n}" for n in range(5)]
+    assert rail.status_code == 200 and all(b in rail.content.decode() for b in briefs)
+    assert "Cup final tonight" not in rail.content.decode()  # the story under which it is included
+    assert "listing:recent" in rail["Surrogate-Key"].split()
+    assert client.get(rail_url)["X-Page-Cache"] == "hit" and client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(make_story("Rupee steady", section_slug="business"), actor=services.COMMAND)
+    assert client.get(url)["X-Page-Cache"] == "hit"  # the story page is not purged by a publish elsewhere
+    assert "Rupee steady" in client.get(rail_url).content.decode()
+    assert client.get("/rails/most-recent/999999/").status_code == 404  # not a live story: no new cache entry

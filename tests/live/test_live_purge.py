@@ -148,6 +148,23 @@ def test_opening_a_blog_purges_where_its_story_is_shown_hard_and_nothing_else(ch
     assert hard_purged_at(f"story:{sports.pk}") and hard_purged_at(f"live:{sports.pk}")
 
 
+def test_opening_and_closing_a_blog_with_reporters_purges_its_story_only(change, newsroom):
+    """The blog's staff users are a many-to-many relation of live's, which no cached page shows: setting them purges
+    nothing (it once purged every page of the site), so opening and ending coverage purge where the story is shown."""
+    sports, editor = newsroom["sports"], newsroom["editor"]
+    reporter = member("Reporter", "reporter")
+    shown = {"home", "sports", "sports_story", "reporter_b", "cricket", "site_rss", "sports_rss"}
+    blog = None
+
+    def open_it():
+        nonlocal blog
+        blog = services.open_blog(sports, actor=editor, reporters=[reporter, editor])
+
+    assert change(open_it) == shown
+    assert change(lambda: services.end_coverage(blog, actor=editor)) == shown
+    assert change(lambda: blog.reporters.remove(reporter)) == set()
+
+
 def test_ending_coverage_purges_the_badge_and_the_blogs_pages_hard(change, newsroom, client):
     story = newsroom["story"]
     ended = pagecache._sequence()  # the number of the latest purge before coverage ends
