@@ -255,6 +255,11 @@ PAGE_CACHE_CDN_PURGED_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_PURGED_SECOND
 # After a soft purge one request re-renders a page while the others get the previous copy for at most this long.
 PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
+# Search (search/): whole search pages stay out of the page cache (every query is a new URL), but the results of a
+# normalised query are kept this long under the page cache's keys (search.results_cache; 0: not kept), and a search
+# is stopped by the database after this many milliseconds (search.budget).
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
+SEARCH_TIME_LIMIT_MS = int(os.environ.get("SEARCH_TIME_LIMIT_MS", "1000"))
 
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).

@@ -1,33 +1,33 @@
-"""/search/?q=…: ranked, highlighted, paginated live stories; any input gives a page, never an error."""
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+"""/search/?q=…: ranked, highlighted, paginated live stories; any input gives a page, never an error.
+
+The results of a normalised query are kept for a short time under the page cache's keys (search.results_cache);
+the words and the time a search may take are bounded (search.query, search.budget), and the page says what was
+left out. `X-Search-Cache` says how the results were found: hit, miss, off, none (no words) or too-slow.
+"""
 from django.shortcuts import render
 
-from articles.models import Article, Byline
+from .budget import SearchTooSlow
+from .query import display_query, limits_reached, search_terms
+from .results_cache import results_page
 
-from .query import SearchResults, display_query, search_terms
-
-DEFAULT_PER_PAGE = 10
+TOO_SLOW = "This search took too long and was stopped. Try fewer words, or more specific ones."
 
 
 def results(request):
     raw = request.GET.get("q", "")
     terms = search_terms(raw)
-    per_page = getattr(settings, "SEARCH_RESULTS_PER_PAGE", DEFAULT_PER_PAGE)
-    page = Paginator(SearchResults(terms), per_page).get_page(request.GET.get("page"))
-    hits = list(page.object_list)
-    if hits:
-        # The cards' stories, with the picture each shows (the hero, else the body's first), in a fixed number of
-        # queries whatever the page size.
-        articles = Article.objects.select_related("section", "hero_photo__credit").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("reporter")), "hero_photo__renditions",
-        ).with_body_photos().in_bulk([hit.article_id for hit in hits])
-        for hit in hits:
-            hit.article = articles.get(hit.article_id)
-        hits = [hit for hit in hits if hit.article is not None]
-    return render(
+    notes = limits_reached(raw)
+    found, how = None, "none"
+    if terms:
+        try:
+            found, how = results_page(terms, request.GET.get("page"))
+        except SearchTooSlow:
+            notes.append(TOO_SLOW)
+            how = "too-slow"
+    response = render(
         request,
         "search/results.html",
-        {"search_query": display_query(raw), "terms": terms, "page": page, "hits": hits},
+        {"search_query": display_query(raw), "terms": terms, "results": found, "notes": notes},
     )
+    response["X-Search-Cache"] = how
+    return response
