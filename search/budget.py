@@ -6,7 +6,8 @@ the archive on SQLite, which reads every match; a database already struggling): 
 the search and the reader gets "This search took too long", never a 500 and never a worker stuck behind it.
 
 * PostgreSQL: `SET LOCAL statement_timeout` inside a transaction of its own, so the limit ends with it and never
-  reaches another query of the request or of the pooled connection.
+  reaches another query of the request or of the pooled connection (inside a caller's transaction it is a
+  savepoint, and the previous value is put back after it).
 * SQLite: a progress handler that interrupts the statement once the limit has passed (checked every
   PROGRESS_STEPS virtual-machine instructions), removed afterwards.
 """
@@ -34,11 +35,17 @@ def time_limit():
     """Run the block's queries under the search time limit; raises SearchTooSlow when the database stopped them."""
     limit = max(1, time_limit_ms())  # 0 would mean "no limit" to PostgreSQL
     if connection.vendor == "postgresql":
+        nested = connection.in_atomic_block
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{limit}ms"])
+                    cursor.execute("SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                                   [f"{limit}ms"])
+                    previous = cursor.fetchone()[0]
                 yield
+                if nested:  # a savepoint: released, a local setting would last until the outer transaction ends
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
         except OperationalError as error:
             if getattr(getattr(error, "__cause__", None), "sqlstate", None) == PG_QUERY_CANCELED:
                 raise SearchTooSlow from error
