@@ -11,6 +11,7 @@ the search and the reader gets "This search took too long", never a 500 and neve
 * SQLite: a progress handler that interrupts the statement once the limit has passed (checked every
   PROGRESS_STEPS virtual-machine instructions), removed afterwards.
 """
+import threading
 import time
 from contextlib import contextmanager
 
@@ -18,12 +19,41 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
 DEFAULT_TIME_LIMIT_MS = 1000
+DEFAULT_CONCURRENCY = 1  # searches run at once per process (the others answer hits, pages, the rest of the site)
+DEFAULT_QUEUE_SECONDS = 0.5  # how long a search waits for a place before the reader is told to try again
 PROGRESS_STEPS = 1_000
 PG_QUERY_CANCELED = "57014"
 
 
 class SearchTooSlow(Exception):
     """The search was stopped at the time limit."""
+
+
+class SearchBusy(Exception):
+    """Every place for a search in this process was taken for longer than SEARCH_QUEUE_SECONDS."""
+
+
+_places: dict[int, threading.BoundedSemaphore] = {}
+_places_lock = threading.Lock()
+
+
+@contextmanager
+def a_place():
+    """Run the block as one of at most SEARCH_CONCURRENCY searches at once in this process; raises SearchBusy when
+    none frees up within SEARCH_QUEUE_SECONDS.
+
+    A crowd of searches that miss the kept results would otherwise take every worker thread and queue behind each
+    other until clients give up (and the server still runs what they gave up on): the whole site slows, not only
+    search. Kept results (search.results_cache) are answered without a place."""
+    size = max(1, int(getattr(settings, "SEARCH_CONCURRENCY", DEFAULT_CONCURRENCY)))
+    with _places_lock:
+        places = _places.setdefault(size, threading.BoundedSemaphore(size))
+    if not places.acquire(timeout=float(getattr(settings, "SEARCH_QUEUE_SECONDS", DEFAULT_QUEUE_SECONDS))):
+        raise SearchBusy
+    try:
+        yield
+    finally:
+        places.release()
 
 
 def time_limit_ms() -> int:

@@ -35,7 +35,7 @@ from articles import cache_keys
 from articles.models import Article, Byline
 from core import pagecache
 
-from .budget import time_limit
+from .budget import a_place, time_limit
 from .query import MAX_RANKED, SearchResults
 
 SEARCH_KEY = "search"
@@ -102,7 +102,7 @@ def entry_name(terms: list[str], number: int) -> str:
 
 
 def results_page(terms: list[str], raw_page) -> tuple[ResultsPage, str]:
-    """(the page, how it was found: "hit", "miss" or "off"). Raises search.budget.SearchTooSlow."""
+    """(the page, how it was found: "hit", "miss" or "off"). Raises search.budget.SearchTooSlow or SearchBusy."""
     number = page_number(raw_page)
     if not settings.PAGE_CACHE_SECONDS or cache_seconds() <= 0:
         return _search(terms, number), "off"
@@ -117,7 +117,7 @@ def _search(terms: list[str], number: int, keep: int | None = None) -> ResultsPa
     if keep:
         pagecache.add_keys(SEARCH_KEY)
         pagecache.limit_lifetime(None, keep)
-    with time_limit():
+    with a_place(), time_limit():
         page = Paginator(SearchResults(terms, max_ranked=max_ranked()), per_page()).get_page(number)
         hits = list(page.object_list)
         if hits:

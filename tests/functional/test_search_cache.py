@@ -164,3 +164,35 @@ def test_a_search_past_the_time_limit_is_stopped_with_a_message_not_an_error(cli
             cursor.execute("SHOW statement_timeout")
             assert cursor.fetchone()[0] == "0"
     assert budget.time_limit_ms() == 30_000
+
+
+def test_a_search_with_no_place_free_is_told_to_come_back_and_kept_results_are_still_answered(
+        client, db, indexed, page_cache_on, settings):
+    settings.SEARCH_CONCURRENCY = 1
+    settings.SEARCH_QUEUE_SECONDS = 0.2
+    with indexed():
+        publish_story(headline="Heatwave grips Delhi", at=timezone.now() - timedelta(hours=1))
+        publish_story(headline="Floods in Assam", at=timezone.now() - timedelta(hours=1))
+    assert search(client, "heatwave")["X-Search-Cache"] == "miss"
+    with budget.a_place():  # the one place of this process is taken by another search still running
+        busy = client.get("/search/", {"q": "floods"})
+        kept = search(client, "heatwave")  # kept results need no place
+    assert busy.status_code == 503 and busy["Retry-After"] == "5" and busy["X-Search-Cache"] == "busy"
+    html = busy.content.decode()
+    assert "Search is busy right now. Please try again in a moment." in html and '<form class="search-form"' in html
+    assert (kept["X-Search-Cache"], found(kept)) == ("hit", ["Heatwave grips Delhi"])
+    # The busy page was not kept: with the place free, the search runs.
+    response = search(client, "floods")
+    assert (response["X-Search-Cache"], found(response)) == ("miss", ["Floods in Assam"])
+
+
+def test_a_reader_with_a_session_is_never_given_a_kept_page(client, db, indexed, page_cache_on):
+    with indexed():
+        publish_story(headline="Heatwave grips Delhi", at=timezone.now() - timedelta(hours=1))
+    search(client, "heatwave")
+    kept = search(client, "heatwave")
+    assert kept["X-Search-Cache"] == "hit" and not [t.name for t in kept.templates]  # the kept page: no rendering
+    client.cookies["sessionid"] = "staff-session"
+    response = search(client, "heatwave")
+    assert response["X-Search-Cache"] == "hit"  # the results are kept (they are the same for everyone) ...
+    assert "search/results.html" in [t.name for t in response.templates]  # ... the page is rendered for this reader
