@@ -274,7 +274,7 @@ def search_vocabulary(env) -> Path:
 
 def search_load(base, vocabulary) -> dict:
     out = subprocess.run([PY, str(ROOT / "bench" / "search_load.py"), base, str(vocabulary), "--connections",
-                          str(SEARCH_CONNECTIONS), "--duration", str(DURATION), "--timeout", str(SEARCH_TIMEOUT)],
+                          str(SEARCH_CONNECTIONS), "--duration", str(DURATION), "--timeout", str(SEARCH_TIMEOUT), "--warm"],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out)
 

@@ -102,10 +102,17 @@ def main():
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--warm", action="store_true", help="ask each popular query once first (not timed)")
     args = parser.parse_args()
     host, port = args.base.split("//")[1].split(":")
     with open(args.vocabulary_file) as handle:
         vocabulary = json.load(handle)
+    if args.warm:  # as a site that has been up a while: each popular query asked once, not timed
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        for query in queries(vocabulary)[0]:
+            conn.request("GET", "/search/?" + urlencode({"q": query}))
+            conn.getresponse().read()
+        conn.close()
     results, lock = {"latencies": [], "states": Counter(), "errors": 0, "timeouts": 0, "busy": 0}, threading.Lock()
     deadline = time.perf_counter() + args.duration
     threads = [threading.Thread(target=worker, args=(host, int(port), vocabulary, deadline, args.timeout,
