@@ -22,7 +22,7 @@ DEFAULT_TIME_LIMIT_MS = 1000
 DEFAULT_CONCURRENCY = 1  # searches run at once per process (the others answer hits, pages, the rest of the site)
 # How long a search waits for a place before the reader is told to try again: a search takes tens of milliseconds
 # when the site is quiet, and a thread waiting here is a thread the rest of the site cannot use.
-DEFAULT_QUEUE_SECONDS = 0.2
+DEFAULT_QUEUE_SECONDS = 0.05
 PROGRESS_STEPS = 1_000
 PG_QUERY_CANCELED = "57014"
 

@@ -66,7 +66,7 @@ def index_articles(article_ids: Iterable[int], *, purge: bool = True) -> int:
         documents, update_conflicts=True, unique_fields=["article"], update_fields=[*TEXT_FIELDS, "indexed_at"]
     )
     if purge:
-        pagecache.purge_keys([SEARCH_KEY])
+        pagecache.purge_keys([SEARCH_KEY], hard=True)  # a rebuild: nothing said about what changed
     return len(documents)
 
 
@@ -89,6 +89,9 @@ def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:
     try:
         index_article(article_id, purge=False)
         if may_change_results(article_id, kind):
-            pagecache.purge_keys([SEARCH_KEY])
+            # Hard when readers can no longer see the story: no earlier results may then be shown while a search
+            # runs again (search.results_cache serves them, when busy, only after soft purges).
+            gone = not Article.objects.live().filter(pk=article_id).exists()
+            pagecache.purge_keys([SEARCH_KEY], hard=gone)
     except Exception:  # noqa: BLE001
         logger.exception("search: could not index article %s after %s", article_id, kind)

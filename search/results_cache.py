@@ -18,6 +18,12 @@ the next scheduled go-live or expiry, like every page), and only while its keys 
 * the keys of every card shown (story, section, reporters, picture: articles.cache_keys.card_keys), so a renamed
   section or a new hero picture re-renders the results that show it.
 
+When every place for a search is taken (search.budget.a_place), the query's earlier results are shown instead of
+"busy" ("stale"): only if they are younger than SEARCH_CACHE_SECONDS, the next scheduled instant has not come,
+and no story has since left what readers can see (`search` is then purged hard, and its hard-purge instant is
+compared with when they were rendered). An edit to a live story purges softly: for the moment a crowd re-runs it,
+some readers get the results from before the edit.
+
 What is not kept: a search stopped at the time limit (search.budget) and pages with no terms (no query is run).
 Only while the page cache is on (PAGE_CACHE_SECONDS); SEARCH_CACHE_SECONDS=0 turns this off alone.
 """
@@ -27,18 +33,21 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from articles import cache_keys
 from articles.models import Article, Byline
 from core import pagecache
 
-from .budget import a_place, time_limit
+from .budget import SearchBusy, a_place, time_limit
 from .query import MAX_RANKED, SearchResults
 
 SEARCH_KEY = "search"
+EARLIER_KEY = "search:earlier:{name}"
 DEFAULT_CACHE_SECONDS = 60
 DEFAULT_PER_PAGE = 10
 
@@ -102,7 +111,8 @@ def entry_name(terms: list[str], number: int) -> str:
 
 
 def results_page(terms: list[str], raw_page) -> tuple[ResultsPage, str]:
-    """(the page, how it was found: "hit", "miss" or "off"). Raises search.budget.SearchTooSlow or SearchBusy."""
+    """(the page, how it was found: "hit", "miss", "stale" or "off"). Raises search.budget.SearchTooSlow, or
+    SearchBusy when no place is free and there are no earlier results that may be shown."""
     number = page_number(raw_page)
     if not settings.PAGE_CACHE_SECONDS or cache_seconds() <= 0:
         return _search(terms, number), "off"
@@ -110,7 +120,47 @@ def results_page(terms: list[str], raw_page) -> tuple[ResultsPage, str]:
     kept = pagecache.kept_fragments([name])
     if name in kept:
         return kept[name], "hit"
-    return pagecache.store_fragment(name, lambda: _search(terms, number, keep=cache_seconds())), "miss"
+    started = _now()
+    try:
+        found = pagecache.store_fragment(name, lambda: _search(terms, number, keep=cache_seconds()))
+    except SearchBusy:
+        earlier = _earlier(name)
+        if earlier is None:
+            raise
+        return earlier, "stale"
+    _keep_earlier(name, found, started)
+    return found, "miss"
+
+
+def _now() -> float:
+    return timezone.now().timestamp()  # the clock core.pagecache writes its hard-purge instants with
+
+
+def _keep_earlier(name: str, found: ResultsPage, started: float) -> None:
+    """Keep these results apart from the fragment, to show while the places are taken after a soft purge."""
+    tokens = pagecache.current_tokens([pagecache.SCHEDULE])
+    if not tokens:
+        return  # the cache is down
+    until = _now() + cache_seconds()
+    upcoming = pagecache.next_scheduled_instant(tokens[pagecache.SCHEDULE])
+    if upcoming is not None:
+        until = min(until, upcoming.timestamp())  # never shown past a go-live or an expiry
+    if until > _now():
+        cache.set(EARLIER_KEY.format(name=name), (started, until, found), int(until - _now()) + 1)
+
+
+def _earlier(name: str) -> ResultsPage | None:
+    """The earlier results of this query, if they may still be shown: younger than SEARCH_CACHE_SECONDS, before the
+    next scheduled instant, and rendered after the last hard purge of `search` (a story readers can no longer see)."""
+    found = cache.get_many([EARLIER_KEY.format(name=name), pagecache.HARD_KEY.format(name=SEARCH_KEY)])
+    earlier = found.get(EARLIER_KEY.format(name=name))
+    if earlier is None:
+        return None
+    started, until, value = earlier
+    hard_at = found.get(pagecache.HARD_KEY.format(name=SEARCH_KEY))
+    if _now() >= until or (hard_at is not None and hard_at >= started):
+        return None
+    return value
 
 
 def _search(terms: list[str], number: int, keep: int | None = None) -> ResultsPage:

@@ -4,7 +4,8 @@ The results of a normalised query are kept for a short time under the page cache
 and so is the whole rendered page of what one reader typed (keyed by the words as echoed, the terms, the notes and
 the folded page number), so a repeated search is one cache read with no rendering. The words and the time a search
 may take are bounded (search.query, search.budget), and the page says what was left out. `X-Search-Cache` says how
-the results were found: hit, miss, off, none (no words), too-slow, or busy (every place for a search in this
+the results were found: hit, miss, stale (earlier results while every place is taken), off, none (no words),
+too-slow, or busy (every place for a search in this
 process was taken: a 503 with Retry-After, the page saying so; search.budget.a_place).
 """
 import hashlib

@@ -196,3 +196,26 @@ def test_a_reader_with_a_session_is_never_given_a_kept_page(client, db, indexed,
     response = search(client, "heatwave")
     assert response["X-Search-Cache"] == "hit"  # the results are kept (they are the same for everyone) ...
     assert "search/results.html" in [t.name for t in response.templates]  # ... the page is rendered for this reader
+
+
+def test_while_every_place_is_taken_earlier_results_are_shown_after_an_edit_but_never_after_a_takedown(
+        client, db, indexed, page_cache_on, settings):
+    settings.SEARCH_CONCURRENCY = 1
+    settings.SEARCH_QUEUE_SECONDS = 0.2
+    with indexed():
+        story = publish_story(headline="Cyclone nears Odisha", at=timezone.now() - timedelta(hours=2))
+        other = publish_story(headline="Markets close higher", at=timezone.now() - timedelta(hours=1))
+    assert search(client, "cyclone")["X-Search-Cache"] == "miss"
+    with indexed():
+        change_story(other, standfirst="A quiet day.")  # a live story edited: a soft purge
+    with budget.a_place():
+        response = search(client, "cyclone")
+    assert (response["X-Search-Cache"], found(response)) == ("stale", ["Cyclone nears Odisha"])
+    with indexed():
+        services.unpublish(story, actor=services.COMMAND)  # gone from what readers see: a hard purge
+    with budget.a_place():
+        response = client.get("/search/", {"q": "cyclone"})
+    assert (response.status_code, response["X-Search-Cache"]) == (503, "busy")
+    assert "Cyclone nears Odisha" not in response.content.decode()
+    response = search(client, "cyclone")
+    assert (response["X-Search-Cache"], found(response)) == ("miss", [])
