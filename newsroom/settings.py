@@ -255,9 +255,10 @@ PAGE_CACHE_CDN_PURGED_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_PURGED_SECOND
 # After a soft purge one request re-renders a page while the others get the previous copy for at most this long.
 PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
 PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/search/", "/static/", "/media/")
-# Search (search/): whole search pages stay out of the page cache (every query is a new URL), but the results of a
-# normalised query are kept this long under the page cache's keys (search.results_cache; 0: not kept), and a search
-# is stopped by the database after this many milliseconds (search.budget).
+# Search (search/): /search/ stays out of the page cache (every query is a new URL), but the results of a normalised
+# query, and the rendered page of what a reader typed, are kept this long under the page cache's keys
+# (search.results_cache, search.views; 0: not kept), and a search is stopped by the database after this many
+# milliseconds (search.budget).
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
 SEARCH_TIME_LIMIT_MS = int(os.environ.get("SEARCH_TIME_LIMIT_MS", "1000"))
 # At most this many searches run at once per process; one more waits SEARCH_QUEUE_SECONDS for a place, then gets
