@@ -26,6 +26,12 @@ Never run in CI.
 
     BENCH_SIZES=1000,100000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \
     BENCH_REDIS_URL=redis://127.0.0.1:6379/14 make bench
+Search under a crowd (bench/search_load.py): BENCH_SEARCH_CONNECTIONS (64) readers with a mix of popular, middle,
+long-tail and junk queries, first with the results cache off (SEARCH_CACHE_SECONDS=0: every search runs), then on
+with a live story saved every 5 s (each save purges the kept results); req/s, p50, p99, timeouts past 2 s, and the
+ratio to the static file served by the same server at the same concurrency.
+Only a part: BENCH_ONLY=search runs the search part alone for each size and prints it (it writes
+bench/work/search-results.json, never bench/results.*: those hold whole runs).
 Shorter trials: BENCH_DURATION (s per row), BENCH_SCENARIO_SECONDS, BENCH_FOLLOW_SECONDS, BENCH_FOLLOWERS.
 BENCH_PORT fixes gunicorn's port (default: any free one).
 """
@@ -68,6 +74,9 @@ LIVE_SLUG = "bench-story-1"
 LIVE_ENTRIES = int(os.environ.get("BENCH_LIVE_ENTRIES", "2000"))
 FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "1000"))
 FOLLOW_SECONDS = int(os.environ.get("BENCH_FOLLOW_SECONDS", "60"))
+SEARCH_CONNECTIONS = int(os.environ.get("BENCH_SEARCH_CONNECTIONS", "64"))
+SEARCH_TIMEOUT = 2.0  # seconds a search reader waits
+ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
 
 
 def say(text):
@@ -123,13 +132,18 @@ class Server:
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=20)
+        try:  # gunicorn finishes the requests it holds (graceful_timeout, 20 s): an overloaded one may need all of it
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
-def load(url, headers=None):
+def load(url, headers=None, connections=None):
     headers = headers or {}
+    connections = connections or CONNECTIONS
     if shutil.which("wrk"):
-        cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url]
+        cmd = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", url]
         for key, value in headers.items():
             cmd += ["-H", f"{key}: {value}"]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -142,7 +156,7 @@ def load(url, headers=None):
 
         return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"), "errors": int(errors.group(1)) if errors else 0,
                 "tool": "wrk"}
-    cmd = [PY, str(ROOT / "bench" / "load.py"), url, "--connections", str(CONNECTIONS), "--duration", str(DURATION)]
+    cmd = [PY, str(ROOT / "bench" / "load.py"), url, "--connections", str(connections), "--duration", str(DURATION)]
     for key, value in headers.items():
         cmd += ["--header", f"{key}: {value}"]
     result = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
@@ -180,6 +194,8 @@ def run_size(size):
     reset_cache()
     seed(size, env, DB_URL, rebuild=REBUILD)
     manage("collectstatic", "--noinput", "-v0", env=env)
+    if ONLY == {"search"}:
+        return {"size": size, "search": search_part(env)}
     article = "/story/bench-story-0/"
     section = "/section/india/"
     pages = {"home": "/", "article": article}
@@ -243,8 +259,9 @@ def run_size(size):
     editor = json.loads(subprocess.run([PY, "bench/editor.py", "--runs", "7"], cwd=ROOT, env=env, capture_output=True,
                                        text=True, check=True).stdout)
     say(editor_line(editor))
+    search = search_part(env)
     return {"size": size, "rows": rows, "ratio": ratio, "ratios": ratios, "latency": latency, "latency_best": latency_best, "queries": counts,
-            "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers, "editor": editor}
+            "scenarios": scenarios, "live_ratio": live_ratio, "followers": followers, "editor": editor, "search": search}
 
 
 def editor_line(editor: dict) -> str:
@@ -253,6 +270,73 @@ def editor_line(editor: dict) -> str:
     return (f"The editor's Save (admin, medians of 7): create + publish **{create['queries']:.0f} queries**, "
             f"{create['cpu_ms']:.0f} ms CPU; headline edit of a live story **{edit['queries']:.0f} queries**, "
             f"{edit['cpu_ms']:.0f} ms CPU.")
+
+
+def search_vocabulary(env) -> Path:
+    """The generated newsroom's words, reporters and tags, for bench/search_load.py's queries."""
+    code = (
+        "import json; from articles.management.commands.generate_newsroom import WORDS;"
+        "from reporters.models import Reporter; from taggit.models import Tag;"
+        "print(json.dumps({'words': WORDS, 'reporters': [r.name for r in Reporter.objects.order_by('pk')[:30]],"
+        "'tags': [t.name for t in Tag.objects.order_by('pk')[:30]]}))"
+    )
+    out = subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    path = WORK / "search-vocabulary.json"
+    path.write_text(out.stdout.strip().splitlines()[-1])
+    return path
+
+
+def search_load(base, vocabulary) -> dict:
+    out = subprocess.run([PY, str(ROOT / "bench" / "search_load.py"), base, str(vocabulary), "--connections",
+                          str(SEARCH_CONNECTIONS), "--duration", str(DURATION), "--timeout", str(SEARCH_TIMEOUT), "--warm"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def search_part(env) -> dict:
+    """Search under a crowd, results cache off then on (a live story saved every 5 s meanwhile), each against the
+    static file served by the same server at the same concurrency, in this run."""
+    vocabulary = search_vocabulary(env)
+    static_path = "/static/bench/search-payload.html"
+    (ROOT / "staticfiles" / "bench").mkdir(parents=True, exist_ok=True)
+    rows = {}
+    for name, extra in (("search (results cache off)", {"SEARCH_CACHE_SECONDS": "0"}),
+                        ("search (results cache on, a live story saved every 5 s)", {})):
+        reset_cache()
+        server = Server({**env, **extra})
+        try:
+            page = urllib.request.urlopen(server.base + "/search/?q=monsoon").read()
+            (ROOT / "staticfiles" / "bench" / "search-payload.html").write_bytes(b"x" * len(page))
+            static = load(server.base + static_path, connections=SEARCH_CONNECTIONS)
+            desk = None
+            if not extra:
+                desk = subprocess.Popen([PY, "bench/desk.py", "--duration", str(DURATION), "--only-live",
+                                         "--live-slug", "bench-story-0", "--live-every", "5"],
+                                        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+            result = search_load(server.base, vocabulary)
+            if desk is not None:
+                result["desk"] = json.loads(desk.communicate()[0].strip().splitlines()[-1])
+        finally:
+            server.stop()
+        result["static_rps"] = static["rps"]
+        result["ratio"] = result["rps"] / static["rps"] if static["rps"] else 0
+        rows[name] = result
+        say(f"{name}: {json.dumps(result)}")
+    off, on = rows.values()
+    say(f"search at {SEARCH_CONNECTIONS} connections ({DURATION} s each, {SEARCH_TIMEOUT:.0f} s client timeout):")
+    say(search_table(rows))
+    say(f"results cache on / off: **{on['rps'] / max(off['rps'], 1e-9):.1f}×** the rate")
+    return {"connections": SEARCH_CONNECTIONS, "rows": rows}
+
+
+def search_table(rows: dict) -> str:
+    lines = ["| search | req/s (with results) | p50 ms | p99 ms | timeouts (2 s) | busy (503) | errors | "
+             "static file req/s (same server) | ratio to it | X-Search-Cache |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['timeouts']} | "
+                     f"{r.get('busy', 0)} | {r['errors']} | {r['static_rps']:.0f} | {r['ratio']:.3f} | {r['states']} |")
+    return "\n".join(lines)
 
 
 def listing_paths(env) -> list[str]:
@@ -452,6 +536,10 @@ def size_section(setup: str, run: dict, r: dict) -> str:
                f"{f['site_hit_rate']:.1%} page-cache hits ({f['site_reads']} reads; target > 95%).\n")
     if r.get("editor"):
         out.append(editor_line(r["editor"]) + "\n")
+    if r.get("search"):
+        search = r["search"]
+        out.append(f"Search under a crowd ({search['connections']} connections, bench/search_load.py's mix):\n")
+        out.append(search_table(search["rows"]) + "\n")
     out.append("Uncached single-client latency, median / best of 30: "
                + ", ".join(f"{k} {v:.1f} / {r.get('latency_best', r['latency'])[k]:.1f} ms" for k, v in r["latency"].items()) + ".\n")
     return "\n".join(out)
@@ -488,8 +576,14 @@ def main():
     database = "PostgreSQL" if DB_URL else "SQLite"
     cache = "Redis" if REDIS_URL else "shared file cache"
     setup = f"{database} + {cache}"
+    if ONLY - {"search"}:
+        sys.exit(f"BENCH_ONLY: unknown part(s) {sorted(ONLY - {'search'})}; the one part that runs alone is 'search'")
     say(f"# Newsroom benchmark\n\n{setup}, gunicorn ({os.cpu_count()} cores), sizes {SIZES}")
     results = [run_size(size) for size in SIZES]
+    if ONLY:
+        (WORK / "search-results.json").write_text(json.dumps(results, indent=1) + "\n")
+        say("\nwritten: bench/work/search-results.json (a part of a run: bench/results.* are left as they were)")
+        return
     if len(results) > 1:
         say(f"\n## {results[-1]['size']:,} stories against {results[0]['size']:,} (within {LIMIT}x?)\n")
         say(comparison_table(results[0], results[-1]))

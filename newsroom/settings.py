@@ -272,6 +272,16 @@ PAGE_CACHE_EXCLUDE_PREFIXES = ("/admin/", "/preview/", "/ads/", "/healthz", "/se
 # the "Most recent" rail from /rails/most-recent/<id>/ instead of holding it (articles/rails.py). Without such a CDN
 # readers would get no rail: leave it off.
 RAIL_ESI = env_bool("RAIL_ESI", False)
+# Search (search/): /search/ stays out of the page cache (every query is a new URL), but the results of a normalised
+# query, and the rendered page of what a reader typed, are kept this long under the page cache's keys
+# (search.results_cache, search.views; 0: not kept), and a search is stopped by the database after this many
+# milliseconds (search.budget).
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
+SEARCH_TIME_LIMIT_MS = int(os.environ.get("SEARCH_TIME_LIMIT_MS", "1000"))
+# At most this many searches run at once per process; one more waits SEARCH_QUEUE_SECONDS for a place, then gets
+# "Search is busy" (503, Retry-After) rather than queueing until its reader gives up (search.budget.a_place).
+SEARCH_CONCURRENCY = int(os.environ.get("SEARCH_CONCURRENCY", "1"))
+SEARCH_QUEUE_SECONDS = float(os.environ.get("SEARCH_QUEUE_SECONDS", "0.05"))
 
 # Content Security Policy: our own scripts only; advertising hosts are allowed where ads render
 # (third-party tags run inside a sandboxed frame served with its own policy, see ads/).

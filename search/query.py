@@ -50,6 +50,22 @@ def _is_term_char(char: str) -> bool:
 
 def search_terms(raw: object) -> list[str]:
     """Plain, de-duplicated, lower-cased terms from anything a reader might send."""
+    return _terms(raw, MAX_TERMS)
+
+
+def limits_reached(raw: object) -> list[str]:
+    """What the search left out of `raw`, as sentences for the results page (none: it searched all of it)."""
+    if not isinstance(raw, str):
+        return []
+    notes = []
+    if len(raw) > MAX_QUERY_CHARS:
+        notes.append(f"Only the first {MAX_QUERY_CHARS} characters of your search were read.")
+    if len(_terms(raw, MAX_TERMS + 1)) > MAX_TERMS:
+        notes.append(f"Only the first {MAX_TERMS} words were searched for.")
+    return notes
+
+
+def _terms(raw: object, limit: int) -> list[str]:
     if not isinstance(raw, str):
         return []
     text = unicodedata.normalize("NFKC", raw[:MAX_QUERY_CHARS])
@@ -65,7 +81,7 @@ def search_terms(raw: object) -> list[str]:
             # A term must start with a letter or digit (a lone combining mark is not a word).
             if unicodedata.category(term[0])[0] in "LN" and term not in terms:
                 terms.append(term)
-                if len(terms) == MAX_TERMS:
+                if len(terms) == limit:
                     break
     return terms
 
@@ -74,7 +90,8 @@ def display_query(raw: object) -> str:
     """What to echo back in the search box: printable, bounded."""
     if not isinstance(raw, str):
         return ""
-    text = "".join(c for c in raw[:MAX_QUERY_CHARS] if unicodedata.category(c)[0] != "C" or c == " ")
+    # Whitespace (a tab, a line break) separates words as a space does; other control characters are dropped.
+    text = "".join(" " if c.isspace() else c for c in raw[:MAX_QUERY_CHARS] if unicodedata.category(c)[0] != "C" or c.isspace())
     return " ".join(text.split())
 
 

@@ -28,10 +28,26 @@ DESK_EXCUSED = {rule: [s for s in selectors if s != ".ProseMirror"] for rule, se
 # Layout shifts the reader did not cause (no click or key press in the 500 ms before): what CLS counts.
 SHIFT_OBSERVER = """() => {
   window.__shifts = [];
-  new PerformanceObserver((list) => {
+  window.__shiftObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
-  }).observe({type: "layout-shift", buffered: true});
+  });
+  window.__shiftObserver.observe({type: "layout-shift", buffered: true});
 }"""
+# The shifts so far, with those recorded but not yet delivered to the observer's callback (takeRecords).
+SHIFTS = """() => {
+  for (const entry of window.__shiftObserver.takeRecords()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
+  return window.__shifts.reduce((a, b) => a + b, 0);
+}"""
+
+
+# Two frames rendered, then a task: the browser has laid out what changed, and queued layout-shift entries have been
+# delivered to the observer. A condition, not a fixed wait: on a loaded machine it takes as long as it takes.
+RENDERED = """() => new Promise(resolve =>
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))"""
+
+
+def rendered(page) -> None:
+    page.evaluate(RENDERED)
 
 
 def open_blog():
@@ -115,7 +131,7 @@ def test_reporter_posts_three_entries_and_the_readers_open_page_inserts_them_wit
     looking_at = reader.locator("#entry-" + str(LiveEntry.objects.order_by("posted_at")[4].pk))
     looking_at.scroll_into_view_if_needed()
     reader.mouse.wheel(0, 0)
-    reader.wait_for_timeout(200)
+    rendered(reader)
 
     desk = new_context().new_page()
     log_in(desk, "ritu")
@@ -152,9 +168,9 @@ def test_reporter_posts_three_entries_and_the_readers_open_page_inserts_them_wit
     before = looking_at.bounding_box()["y"]
     button.click()
     expect(reader.locator(".live__stream .live-entry")).to_have_count(11)
-    reader.wait_for_timeout(300)
+    rendered(reader)  # laid out and painted after the insertion, and any shift it caused reported
     assert abs(looking_at.bounding_box()["y"] - before) <= 1, "what the reader was reading moved"
-    assert reader.evaluate("window.__shifts.reduce((a, b) => a + b, 0)") == 0
+    assert reader.evaluate(SHIFTS) == 0
     assert button.is_hidden()
     texts = reader.locator(".live__stream .live-entry__body").all_inner_texts()
     assert texts[:2] == ["The ruling alliance crosses the majority mark.",
@@ -241,13 +257,30 @@ HIDDEN_TAB = """Object.defineProperty(document, "hidden", {get: () => true});
 Object.defineProperty(document, "visibilityState", {get: () => "hidden"});"""
 
 
+# The page's own clock: when the page was ready (DOMContentLoaded: the deferred reader script has just started its
+# timer) and when each poll was sent. Counting on the test's clock from the end of page.goto() (the load event, which
+# waits for pictures) moved the window by however long a loaded machine took to load them.
+POLL_LOG = """(() => {
+  window.__polls = [];
+  document.addEventListener("DOMContentLoaded", () => { window.__ready = performance.now(); });
+  const send = window.fetch;
+  window.fetch = function (url, ...rest) {
+    if (String(url).includes("/live/?after=")) window.__polls.push(performance.now());
+    return send.call(this, url, ...rest);
+  };
+})();"""
+
+
 def polls_during(context, url, seconds) -> int:
+    """How many polls the page sent in its first `seconds` after it was ready, by the page's own clock."""
+    context.add_init_script(POLL_LOG)
     page = context.new_page()
-    polls = []
-    page.on("request", lambda request: "/live/?after=" in request.url and polls.append(request.url))
     page.goto(url)
-    page.wait_for_timeout(seconds * 1000)
-    return len(polls)
+    span = seconds * 1000
+    # Functions, not expressions: the page's Content Security Policy refuses eval().
+    page.wait_for_function("span => window.__ready !== undefined && performance.now() >= window.__ready + span",
+                           arg=span, polling=250, timeout=span + 60_000)
+    return page.evaluate("span => window.__polls.filter(at => at < window.__ready + span).length", span)
 
 
 def test_pages_poll_at_the_servers_pace_slower_when_hidden_and_not_at_all_once_ended(new_context):

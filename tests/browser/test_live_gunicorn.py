@@ -98,7 +98,7 @@ def test_post_at_the_desk_reaches_an_open_page_within_the_poll_interval_plus_2s(
                                                timeout=(POLL_SECONDS + 5) * 1000)
             crowd = Crowd(first_poll.url)
             crowd.start()
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 30  # generous: a loaded machine is slow to start the crowd
             while "hit" not in crowd.answers and time.monotonic() < deadline:
                 reader.wait_for_timeout(200)
             assert "hit" in crowd.answers, f"the crowd's polls were not answered from the page cache: {crowd.answers}"
@@ -113,7 +113,7 @@ def test_post_at_the_desk_reaches_an_open_page_within_the_poll_interval_plus_2s(
             # (RUNNING_PAGE_SECONDS) after the post, so the reader's next poll sees the entry only through the
             # post's purge (live.cache_keys); without it the reader waits for that copy to expire and polls again.
             stored = crowd.answers.count("miss")
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 30  # generous: on a loaded machine the next store may be late
             while crowd.answers.count("miss") == stored and time.monotonic() < deadline:
                 time.sleep(0.05)
             started = time.monotonic()
