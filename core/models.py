@@ -1,6 +1,6 @@
 """Core's one table: the purge outbox (core.pagecache)."""
 import os
-import socket
+import platform
 
 from django.db import models
 
@@ -27,4 +27,4 @@ class PurgeOutbox(models.Model):
 
     @staticmethod
     def this_process() -> str:
-        return f"{socket.gethostname()}:{os.getpid()}"[:200]
+        return f"{platform.node()}:{os.getpid()}"[:200]

@@ -149,6 +149,12 @@ def _sequence() -> int | None:
     return sequence
 
 
+def purge_sequence() -> int | None:
+    """The number of the latest purge, for code outside this module that compares a hard purge with when it read
+    something (search.results_cache); None when the cache is down."""
+    return _sequence()
+
+
 def _next_sequence() -> int | None:
     """A number for a new purge, higher than any `_sequence()` read before it; None when the cache is down."""
     try:
@@ -238,11 +244,13 @@ def register_page_parameter(name: str) -> None:
 
 # ------------------------------------------------------------------------------------------------- purging
 
-def purge_keys(keys: Iterable[str], *, hard: bool = False) -> None:
+def purge_keys(keys: Iterable[str], *, hard: bool = False, edge: bool = True) -> None:
     """Invalidate every cached page carrying any of `keys`, on every app server (and the CDN, if configured).
 
     Soft: readers may get the previous copy for the few seconds one request takes to re-render it.
     Hard: no copy rendered before this call is served again.
+    edge=False: keys only this cache's entries carry, never a response (search results, kept for /search/, which
+    is not cached at the edge): the CDN is not asked.
     A purge the cache does not take goes to the purge outbox, which whichever process next can writes out.
     """
     keys = sorted(set(keys))
@@ -250,6 +258,8 @@ def purge_keys(keys: Iterable[str], *, hard: bool = False) -> None:
         return
     if not _write_purge(keys, hard):
         _to_outbox(keys, hard)
+    if not edge:
+        return
     from .purgers import purger
 
     purger().purge(keys, hard=hard)

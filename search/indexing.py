@@ -66,7 +66,7 @@ def index_articles(article_ids: Iterable[int], *, purge: bool = True) -> int:
         documents, update_conflicts=True, unique_fields=["article"], update_fields=[*TEXT_FIELDS, "indexed_at"]
     )
     if purge:
-        pagecache.purge_keys([SEARCH_KEY], hard=True)  # a rebuild: nothing said about what changed
+        pagecache.purge_keys([SEARCH_KEY], hard=True, edge=False)  # a rebuild: nothing said about what changed
     return len(documents)
 
 
@@ -92,6 +92,6 @@ def on_story_changed(sender, article_id, kind=None, **kwargs) -> None:
             # Hard when readers can no longer see the story: no earlier results may then be shown while a search
             # runs again (search.results_cache serves them, when busy, only after soft purges).
             gone = not Article.objects.live().filter(pk=article_id).exists()
-            pagecache.purge_keys([SEARCH_KEY], hard=gone)
+            pagecache.purge_keys([SEARCH_KEY], hard=gone, edge=False)
     except Exception:  # noqa: BLE001
         logger.exception("search: could not index article %s after %s", article_id, kind)

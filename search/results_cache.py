@@ -20,8 +20,8 @@ the next scheduled go-live or expiry, like every page), and only while its keys 
 
 When every place for a search is taken (search.budget.a_place), the query's earlier results are shown instead of
 "busy" ("stale"): only if they are younger than SEARCH_CACHE_SECONDS, the next scheduled instant has not come,
-and no story has since left what readers can see (`search` is then purged hard, and its hard-purge instant is
-compared with when they were rendered). An edit to a live story purges softly: for the moment a crowd re-runs it,
+and no story has since left what readers can see (`search` is then purged hard, and the number of that purge is
+compared with the purge number read before they were rendered: one counter every process shares, no clock). An edit to a live story purges softly: for the moment a crowd re-runs it,
 some readers get the results from before the edit.
 
 What is not kept: a search stopped at the time limit (search.budget) and pages with no terms (no query is run).
@@ -120,7 +120,7 @@ def results_page(terms: list[str], raw_page) -> tuple[ResultsPage, str]:
     kept = pagecache.kept_fragments([name])
     if name in kept:
         return kept[name], "hit"
-    started = _now()
+    started = pagecache.purge_sequence()  # before the search: a hard purge numbered above it may remove a result
     try:
         found = pagecache.store_fragment(name, lambda: _search(terms, number, keep=cache_seconds()))
     except SearchBusy:
@@ -133,13 +133,13 @@ def results_page(terms: list[str], raw_page) -> tuple[ResultsPage, str]:
 
 
 def _now() -> float:
-    return timezone.now().timestamp()  # the clock core.pagecache writes its hard-purge instants with
+    return timezone.now().timestamp()  # moved by time-travel tests, like the page cache's deadlines
 
 
-def _keep_earlier(name: str, found: ResultsPage, started: float) -> None:
+def _keep_earlier(name: str, found: ResultsPage, started: int | None) -> None:
     """Keep these results apart from the fragment, to show while the places are taken after a soft purge."""
     tokens = pagecache.current_tokens([pagecache.SCHEDULE])
-    if not tokens:
+    if not tokens or started is None:
         return  # the cache is down
     until = _now() + cache_seconds()
     upcoming = pagecache.next_scheduled_instant(tokens[pagecache.SCHEDULE])
@@ -157,8 +157,8 @@ def _earlier(name: str) -> ResultsPage | None:
     if earlier is None:
         return None
     started, until, value = earlier
-    hard_at = found.get(pagecache.HARD_KEY.format(name=SEARCH_KEY))
-    if _now() >= until or (hard_at is not None and hard_at >= started):
+    hard_at = found.get(pagecache.HARD_KEY.format(name=SEARCH_KEY))  # the purge number of its last hard purge
+    if _now() >= until or (hard_at is not None and hard_at > started):
         return None
     return value
 
