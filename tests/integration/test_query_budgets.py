@@ -129,7 +129,7 @@ def test_warm_article_page_budget_is_constant_in_bylines_tags_and_photos(client,
 # The counts include the work done once the change commits (purges, search index, related lists), which still runs
 # in the editor's request; `make bench` measures the same on the 1,000-story newsroom (bench/editor.py).
 NEWSROOM_STORIES = 400
-CREATE_AND_PUBLISH_BUDGET = 73  # measured 73 (the target of issue 20 is 45: not met yet); bench newsroom before issue 20: 156, about 88 of them related lists in the transaction
+CREATE_AND_PUBLISH_BUDGET = 75  # measured 73 on SQLite, 75 on PostgreSQL (the target of issue 20 is 45: not met yet); bench newsroom before issue 20: 156, about 88 of them related lists in the transaction
 HEADLINE_EDIT_BUDGET = 47  # measured 47 (the target of issue 20 is 20: not met yet); bench newsroom before issue 20: 79, every byline and tag deleted and inserted again
 
 
