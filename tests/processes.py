@@ -1,5 +1,6 @@
 """Running the project in other processes against the test database (races, shared caches)."""
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -105,3 +106,30 @@ def _stderr(process, error_log) -> str:
     if error_log:
         return Path(error_log).read_text()[-2000:]
     return process.stderr.read()[-2000:]
+
+
+@contextmanager
+def private_redis():
+    """A redis-server of this test's own (never the shared one): yields its URL and process."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0", process
+    finally:
+        process.send_signal(signal.SIGCONT)
+        process.terminate()
+        process.wait(timeout=10)

@@ -6,8 +6,6 @@ Real processes: our own redis-server on a free port, paused and resumed; a gunic
 import json
 import shutil
 import signal
-import socket
-import subprocess
 import time
 import urllib.request
 
@@ -16,7 +14,7 @@ from django.core.cache import caches
 
 from articles import services
 from tests.factories import make_story
-from tests.processes import app_server, free_port
+from tests.processes import app_server, private_redis
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server not installed")
 
@@ -26,25 +24,8 @@ BREAKER_SECONDS = 3.0
 
 @pytest.fixture
 def own_redis():
-    port = free_port()
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("redis-server did not start")
-        time.sleep(0.05)
-    yield port, process
-    process.send_signal(signal.SIGCONT)
-    process.terminate()
-    process.wait(timeout=10)
+    with private_redis() as (url, process):
+        yield int(url.rsplit(":", 1)[1].split("/")[0]), process
 
 
 def breaker_cache(port: int) -> dict:

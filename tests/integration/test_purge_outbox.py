@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 from articles import services
 from core import pagecache
 from tests.factories import make_story
-from tests.processes import ROOT, app_server, free_port, project_env
+from tests.processes import ROOT, app_server, private_redis, project_env
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to stop and resume")
 
@@ -36,33 +35,6 @@ story = Article.objects.get(pk=int(os.environ["STORY"]))
 story.headline = os.environ["HEADLINE"]
 services.save_story(story, services.Related(story.ordered_reporters(), [], []), actor=services.COMMAND)
 """
-
-
-@contextmanager
-def private_redis():
-    """A redis-server of this test's own (never the shared one): yields its URL and process."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0", process
-    finally:
-        process.send_signal(signal.SIGCONT)
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @contextmanager
