@@ -139,9 +139,10 @@ def token_sequence(token: str) -> int:
         return 0
 
 
-def _sequence() -> int | None:
+def purge_sequence() -> int | None:
     """The number of the latest purge (read before a render: any purge that render may miss is numbered higher);
-    None when the cache is down."""
+    None when the cache is down. Also for code outside this module that compares a hard purge with when it read
+    something (search.results_cache)."""
     sequence = cache.get(SEQUENCE_KEY)
     if sequence is None:
         cache.add(SEQUENCE_KEY, 0, timeout=None)
@@ -149,14 +150,8 @@ def _sequence() -> int | None:
     return sequence
 
 
-def purge_sequence() -> int | None:
-    """The number of the latest purge, for code outside this module that compares a hard purge with when it read
-    something (search.results_cache); None when the cache is down."""
-    return _sequence()
-
-
 def _next_sequence() -> int | None:
-    """A number for a new purge, higher than any `_sequence()` read before it; None when the cache is down."""
+    """A number for a new purge, higher than any `purge_sequence()` read before it; None when the cache is down."""
     try:
         return cache.incr(SEQUENCE_KEY)
     except ValueError:  # not there yet
@@ -486,7 +481,7 @@ def store_fragment(name: str, build: Callable[[], object], *, soft: bool = False
     cache_key = FRAGMENT_KEY.format(name=name)
     started = _started.get()  # inside a page render: the page's (read earlier, so no later than the fragment's own)
     if started is None:
-        started = _sequence()
+        started = purge_sequence()
     collected, deadline = {ALL}, [float("inf")]
     reset, reset_deadline = _collecting.set(collected), _deadline.set(deadline)
     try:
@@ -537,7 +532,7 @@ def _recover_sequence(newest: int) -> None:
     """A token is numbered higher than the counter: the counter was lost (evicted, deleted) while tokens were not.
     Move it past every number seen, so pages can be stored again, and record where it restarted: a page rendered
     before that point cannot be ordered against the hard purges numbered in between (see _state)."""
-    sequence = _sequence()
+    sequence = purge_sequence()
     if sequence is None or sequence >= newest:
         return
     try:
@@ -626,10 +621,10 @@ def _read_tokens(names: Iterable[str]) -> tuple[dict[str, str], int | None]:
 # ---------------------------------------------------------------------------------------------- middleware
 
 # A stored page is a tuple: the tokens of its keys, its deadline, the purge sequence its render started at, its
-# headers, its id, its body. The headers are those the stack inside PageCacheMiddleware gave it (Content-Type, Content-Length, CSP,
-# X-Frame-Options, Cache-Control, the keys, ETag); the layers outside add theirs to every answer, hit or miss.
-# Then, since issue 20, its edge deadline (EDGE, below).
-TOKENS, DEADLINE, STARTED, HEADERS, ENTRY_ID, BODY = range(6)
+# headers, its id, its body, its edge deadline (_edge_until). The headers are those the stack inside
+# PageCacheMiddleware gave it (Content-Type, Content-Length, CSP, X-Frame-Options, Cache-Control, the keys, ETag);
+# the layers outside add theirs to every answer, hit or miss.
+TOKENS, DEADLINE, STARTED, HEADERS, ENTRY_ID, BODY, EDGE = range(7)
 
 
 def _state(key: str, entry, epoch: str | None) -> str:
@@ -684,14 +679,11 @@ def _edge_lifetime(edge_until: float | None, now: float) -> dict:
     return {"s_maxage": seconds, "stale_while_revalidate": stale}
 
 
-EDGE = 6  # a stored page's edge deadline (entries stored before it was kept have none)
-
-
 def _served_headers(entry, *, stale: bool = False) -> tuple | list:
     """A stored page's headers, with what is left of its edge deadline in Cache-Control (a page rendered 60 s
     before a story expires tells the CDN 30 s when it is served 30 s later). A stale copy (soft-purged, served
     while one request re-renders) gets s-maxage=0: the CDN may bridge the re-render with it, never keep it."""
-    edge_until = entry[EDGE] if len(entry) > EDGE else float("inf")
+    edge_until = entry[EDGE]
     if edge_until == float("inf") and not stale:
         return entry[HEADERS]
     lifetime = _edge_lifetime(edge_until, _now())
@@ -811,7 +803,7 @@ class PageCacheMiddleware:
         return entry if _state(key, entry, found.get(EPOCH_KEY)) == "fresh" else None
 
     def _render_and_store(self, request, key: str):
-        started, began = _sequence(), _now()  # the purge number first: read before anything the page shows
+        started, began = purge_sequence(), _now()  # the purge number first: read before anything the page shows
         collected, deadline, accepted = {ALL}, [float("inf")], set()
         resets = _collecting.set(collected), _deadline.set(deadline), _accepted.set(accepted), _started.set(started)
         try:

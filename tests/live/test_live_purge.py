@@ -124,7 +124,7 @@ def test_pins_and_key_events_purge_the_stream_only(change, newsroom):
 
 def test_a_removed_entry_purges_the_stream_hard(change, newsroom, client):
     entry, story = newest(newsroom), newsroom["story"]
-    before = pagecache._sequence()  # the number of the latest purge before the removal
+    before = pagecache.purge_sequence()  # the number of the latest purge before the removal
     assert change(lambda: services.remove_entry(entry, actor=newsroom["editor"])) == STREAM
     assert hard_purged_at(f"live:{story.pk}") > before
     assert "Count 20" not in client.get(story.get_absolute_url()).content.decode()
@@ -167,7 +167,7 @@ def test_opening_and_closing_a_blog_with_reporters_purges_its_story_only(change,
 
 def test_ending_coverage_purges_the_badge_and_the_blogs_pages_hard(change, newsroom, client):
     story = newsroom["story"]
-    ended = pagecache._sequence()  # the number of the latest purge before coverage ends
+    ended = pagecache.purge_sequence()  # the number of the latest purge before coverage ends
     assert change(lambda: services.end_coverage(newsroom["blog"], actor=newsroom["editor"])) == BLOG_SHOWN_ON | STREAM
     assert hard_purged_at(f"story:{story.pk}") > ended and hard_purged_at(f"live:{story.pk}") > ended
     assert "Live coverage ended" in client.get(story.get_absolute_url()).content.decode()
