@@ -25,35 +25,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from story_form import story_form  # noqa: E402  (bench/story_form.py, beside this script)
 
-from articles.models import Article, Section  # noqa: E402
-from core.timefmt import to_ist  # noqa: E402
-from reporters.models import Reporter  # noqa: E402
-
-
-def story_form(story: Article | None = None, **overrides) -> dict:
-    """The story form as the admin posts it: a new story, or `story` as stored (to change some of it)."""
-    if story is None:
-        data = {
-            "headline": "", "slug": "", "standfirst": "Filed for the bench.", "body": "<p>First.</p><p>Second.</p>",
-            "section": str(Section.objects.order_by("pk").values_list("pk", flat=True).first()),
-            "byline_reporters": [str(pk) for pk in Reporter.objects.order_by("pk").values_list("pk", flat=True)[:2]],
-            "tags": ["topic-001", "topic-002"], "workflow": "published",
-            "publish_at_0": "", "publish_at_1": "",
-        }
-    else:
-        published = to_ist(story.published_at)
-        data = {
-            "headline": story.headline, "slug": story.slug, "standfirst": story.standfirst, "body": story.body,
-            "section": str(story.section_id),
-            "byline_reporters": [str(pk) for pk in story.bylines.order_by("position").values_list("reporter_id", flat=True)],
-            "tags": list(story.tags.names()), "workflow": story.status,
-            "publish_at_0": published.strftime("%Y-%m-%d"), "publish_at_1": published.strftime("%H:%M:%S"),
-            "edit_version_seen": str(story.edit_version),
-        }
-    data.update({"expires_at_0": "", "expires_at_1": "", "correction_note": "", "language": "en"})
-    data.update(overrides)
-    return data
+from articles.models import Article  # noqa: E402
 
 
 def measure(client: Client, path: str, data: dict) -> tuple[int, float]:

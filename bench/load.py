@@ -11,6 +11,22 @@ import time
 from urllib.parse import urlsplit
 
 
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start the connections' threads, wait for all of them, and return the seconds they took (load.py, readers.py,
+    search_load.py)."""
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def percentile_ms(latencies: list[float], q: float) -> float:
+    """The q-quantile of sorted latencies (seconds), in milliseconds; 0 when there are none."""
+    return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+
+
 def worker(url, headers, deadline, latencies, errors, lock):
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -47,16 +63,10 @@ def main():
     deadline = time.perf_counter() + args.duration
     threads = [threading.Thread(target=worker, args=(args.url, headers, deadline, latencies, errors, lock))
                for _ in range(args.connections)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(threads)
     latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0  # noqa: E731
     print(json.dumps({"requests": len(latencies), "errors": sum(errors), "rps": len(latencies) / elapsed,
-                      "p50_ms": pick(0.50), "p99_ms": pick(0.99)}))
+                      "p50_ms": percentile_ms(latencies, 0.50), "p99_ms": percentile_ms(latencies, 0.99)}))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ import threading
 import time
 from collections import Counter
 
+from load import percentile_ms, run_threads  # bench/load.py, beside this script
+
 
 def worker(host, port, paths, deadline, seed, results, lock, queue=None):
     rng = random.Random(seed)
@@ -56,16 +58,10 @@ def main():
     queue = iter(paths) if args.each_once else None
     threads = [threading.Thread(target=worker, args=(host, int(port), paths, deadline, i, results, lock, queue))
                for i in range(args.connections)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(threads)
     latencies = sorted(results["latencies"])
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0  # noqa: E731
     print(json.dumps({"requests": len(latencies), "errors": results["errors"], "rps": len(latencies) / elapsed,
-                      "p50_ms": pick(0.5), "p99_ms": pick(0.99), "states": dict(results["states"])}))
+                      "p50_ms": percentile_ms(latencies, 0.5), "p99_ms": percentile_ms(latencies, 0.99), "states": dict(results["states"])}))
 
 
 if __name__ == "__main__":

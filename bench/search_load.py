@@ -21,6 +21,8 @@ import time
 from collections import Counter
 from urllib.parse import urlencode
 
+from load import percentile_ms, run_threads  # bench/load.py, beside this script
+
 POPULAR = 20
 MIDDLE = 200
 
@@ -118,16 +120,10 @@ def main():
     threads = [threading.Thread(target=worker, args=(host, int(port), vocabulary, deadline, args.timeout,
                                                      args.seed * 1000 + i, results, lock))
                for i in range(args.connections)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(threads)
     latencies = sorted(results["latencies"])
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0  # noqa: E731
     answered = len(latencies) - results["timeouts"] - results["busy"]  # pages with results (or a note on them)
-    print(json.dumps({"requests": len(latencies), "rps": answered / elapsed, "p50_ms": pick(0.5), "p99_ms": pick(0.99),
+    print(json.dumps({"requests": len(latencies), "rps": answered / elapsed, "p50_ms": percentile_ms(latencies, 0.5), "p99_ms": percentile_ms(latencies, 0.99),
                       "timeouts": results["timeouts"], "busy": results["busy"], "errors": results["errors"],
                       "states": dict(results["states"])}))
 
