@@ -14,19 +14,11 @@ from django.contrib.auth.models import Group
 
 from articles import services
 from articles.models import Article, AuditEntry, Revision
-from tests.factories import image_bytes, test_setup_writes
+from tests.factories import test_setup_writes
 from tests.integration.test_ingest_ninjs import run, story_v3, write
 
 URL = "http://testserver/story/monsoon-reaches-kerala/"
 PATH = "/story/monsoon-reaches-kerala/"
-
-
-@pytest.fixture
-def wire(tmp_path):
-    (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "hero.jpg").write_bytes(image_bytes(colour=(10, 80, 160)))
-    (tmp_path / "images" / "second.jpg").write_bytes(image_bytes(colour=(200, 120, 10)))
-    return tmp_path
 
 
 @pytest.fixture

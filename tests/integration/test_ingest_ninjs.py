@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 from articles.models import Article
 from photos.models import Photo
 from reporters.models import Reporter
-from tests.factories import image_bytes
 
 
 def story_v3(uri="urn:test:1", version="1", headline="Monsoon reaches Kerala", **extra):
@@ -41,14 +40,6 @@ def write(folder, name, data):
     path = folder / name
     path.write_text(json.dumps(data) if not isinstance(data, str) else data)
     return path
-
-
-@pytest.fixture
-def wire(tmp_path):
-    (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "hero.jpg").write_bytes(image_bytes(colour=(10, 80, 160)))
-    (tmp_path / "images" / "second.jpg").write_bytes(image_bytes(colour=(200, 120, 10)))
-    return tmp_path
 
 
 def run(*args):
