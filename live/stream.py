@@ -70,7 +70,7 @@ def stamps(blog: LiveBlog, now: datetime, after: datetime | None) -> tuple[datet
 
 
 def latest_stamp(blog: LiveBlog, now: datetime) -> datetime | None:
-    return LiveEntry.objects.filter(blog=blog, posted_at__lte=now).aggregate(latest=Max("stamp"))["latest"]
+    return stamps(blog, now, None)[0]
 
 
 def entry_label(entry: LiveEntry, words: int = 12) -> str:
