@@ -90,14 +90,14 @@ def _lock_stories(story_ids) -> None:
     list(Article.objects.select_for_update().filter(pk__in=story_ids).order_by("pk").values_list("pk", flat=True))
 
 
-def check_rename(tag: Tag, name: str) -> str:
+def check_rename(tag: Tag, name: str) -> tuple[str, list[int]]:
+    """The new name, checked, and the stories carrying the tag (refused past max_stories())."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "A tag needs a name."})
     if Tag.objects.exclude(pk=tag.pk).filter(name__iexact=name).exists():
         raise ValidationError({"name": f"A tag named “{name}” exists: merge the two instead (Merge selected tags)."})
-    stories_carrying([tag.pk])
-    return name
+    return name, stories_carrying([tag.pk])
 
 
 @story_service
@@ -106,11 +106,10 @@ def rename_tag(tag: Tag, *, name: str, slug: str | None = None, actor) -> Tag:
     """Give a tag a new name (and slug: its old listing URL keeps answering with a 301, articles.signals)."""
     actor = require_tag_rights(actor, "change")
     stored = _lock([tag.pk])[0]
-    name = check_rename(stored, name)
+    name, story_ids = check_rename(stored, name)
     slug = slugify(slug or stored.slug, allow_unicode=True) or stored.slug
     if (stored.name, stored.slug) == (name, slug):
         return stored
-    story_ids = stories_carrying([stored.pk])
     _lock_stories(story_ids)
     before = _tag_names(story_ids)
     old = stored.name
